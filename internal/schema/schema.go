@@ -181,3 +181,20 @@ func fieldType(fd protoreflect.FieldDescriptor) (typespb.Type, error) {
 	}
 	return 0, fmt.Errorf("type %s is not supported", fd.Kind())
 }
+
+// Restrict returns a view of e in which only the fields with visible[i] set
+// can be named, so that queries cannot filter or sort on hidden fields. The
+// view keeps e's field indexes; a nil visible returns e.
+func (e *Endpoint) Restrict(visible []bool) *Endpoint {
+	if visible == nil {
+		return e
+	}
+	v := *e
+	v.byName = make(map[string]int, len(e.byName))
+	for name, i := range e.byName {
+		if visible[i] {
+			v.byName[name] = i
+		}
+	}
+	return &v
+}

@@ -27,6 +27,106 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// CreateTokenRequest carries Dozer's Access JSON, "All" or {"Custom": {...}},
+// exactly as sent, and an optional lifetime such as "15m" (the ttl query
+// parameter).
+type CreateTokenRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Body          []byte                 `protobuf:"bytes,1,opt,name=body,proto3" json:"body,omitempty"`
+	Ttl           string                 `protobuf:"bytes,2,opt,name=ttl,proto3" json:"ttl,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTokenRequest) Reset() {
+	*x = CreateTokenRequest{}
+	mi := &file_gantry_v1_rest_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTokenRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTokenRequest) ProtoMessage() {}
+
+func (x *CreateTokenRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_gantry_v1_rest_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTokenRequest.ProtoReflect.Descriptor instead.
+func (*CreateTokenRequest) Descriptor() ([]byte, []int) {
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *CreateTokenRequest) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+func (x *CreateTokenRequest) GetTtl() string {
+	if x != nil {
+		return x.Ttl
+	}
+	return ""
+}
+
+// CreateTokenResponse holds the minted token.
+type CreateTokenResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateTokenResponse) Reset() {
+	*x = CreateTokenResponse{}
+	mi := &file_gantry_v1_rest_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateTokenResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateTokenResponse) ProtoMessage() {}
+
+func (x *CreateTokenResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_gantry_v1_rest_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateTokenResponse.ProtoReflect.Descriptor instead.
+func (*CreateTokenResponse) Descriptor() ([]byte, []int) {
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *CreateTokenResponse) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
 // ListPathsRequest is empty.
 type ListPathsRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -36,7 +136,7 @@ type ListPathsRequest struct {
 
 func (x *ListPathsRequest) Reset() {
 	*x = ListPathsRequest{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[0]
+	mi := &file_gantry_v1_rest_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -48,7 +148,7 @@ func (x *ListPathsRequest) String() string {
 func (*ListPathsRequest) ProtoMessage() {}
 
 func (x *ListPathsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[0]
+	mi := &file_gantry_v1_rest_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -61,7 +161,7 @@ func (x *ListPathsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPathsRequest.ProtoReflect.Descriptor instead.
 func (*ListPathsRequest) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{0}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{2}
 }
 
 // ListPathsResponse lists REST paths; REST writes it as a bare JSON array.
@@ -74,7 +174,7 @@ type ListPathsResponse struct {
 
 func (x *ListPathsResponse) Reset() {
 	*x = ListPathsResponse{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[1]
+	mi := &file_gantry_v1_rest_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -86,7 +186,7 @@ func (x *ListPathsResponse) String() string {
 func (*ListPathsResponse) ProtoMessage() {}
 
 func (x *ListPathsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[1]
+	mi := &file_gantry_v1_rest_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -99,7 +199,7 @@ func (x *ListPathsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPathsResponse.ProtoReflect.Descriptor instead.
 func (*ListPathsResponse) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{1}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListPathsResponse) GetPaths() []string {
@@ -118,7 +218,7 @@ type HealthRequest struct {
 
 func (x *HealthRequest) Reset() {
 	*x = HealthRequest{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[2]
+	mi := &file_gantry_v1_rest_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -130,7 +230,7 @@ func (x *HealthRequest) String() string {
 func (*HealthRequest) ProtoMessage() {}
 
 func (x *HealthRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[2]
+	mi := &file_gantry_v1_rest_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -143,7 +243,7 @@ func (x *HealthRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthRequest.ProtoReflect.Descriptor instead.
 func (*HealthRequest) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{2}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{4}
 }
 
 // HealthResponse is the server's status, "SERVING".
@@ -156,7 +256,7 @@ type HealthResponse struct {
 
 func (x *HealthResponse) Reset() {
 	*x = HealthResponse{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[3]
+	mi := &file_gantry_v1_rest_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -168,7 +268,7 @@ func (x *HealthResponse) String() string {
 func (*HealthResponse) ProtoMessage() {}
 
 func (x *HealthResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[3]
+	mi := &file_gantry_v1_rest_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -181,7 +281,7 @@ func (x *HealthResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HealthResponse.ProtoReflect.Descriptor instead.
 func (*HealthResponse) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{3}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *HealthResponse) GetStatus() string {
@@ -200,7 +300,7 @@ type ListRequest struct {
 
 func (x *ListRequest) Reset() {
 	*x = ListRequest{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[4]
+	mi := &file_gantry_v1_rest_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -212,7 +312,7 @@ func (x *ListRequest) String() string {
 func (*ListRequest) ProtoMessage() {}
 
 func (x *ListRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[4]
+	mi := &file_gantry_v1_rest_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -225,7 +325,7 @@ func (x *ListRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRequest.ProtoReflect.Descriptor instead.
 func (*ListRequest) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{4}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{6}
 }
 
 // GetRequest asks for one record by its primary key, as written in the path.
@@ -238,7 +338,7 @@ type GetRequest struct {
 
 func (x *GetRequest) Reset() {
 	*x = GetRequest{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[5]
+	mi := &file_gantry_v1_rest_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -250,7 +350,7 @@ func (x *GetRequest) String() string {
 func (*GetRequest) ProtoMessage() {}
 
 func (x *GetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[5]
+	mi := &file_gantry_v1_rest_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -263,7 +363,7 @@ func (x *GetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRequest.ProtoReflect.Descriptor instead.
 func (*GetRequest) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{5}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetRequest) GetId() string {
@@ -283,7 +383,7 @@ type QueryRequest struct {
 
 func (x *QueryRequest) Reset() {
 	*x = QueryRequest{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[6]
+	mi := &file_gantry_v1_rest_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -295,7 +395,7 @@ func (x *QueryRequest) String() string {
 func (*QueryRequest) ProtoMessage() {}
 
 func (x *QueryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[6]
+	mi := &file_gantry_v1_rest_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -308,7 +408,7 @@ func (x *QueryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QueryRequest.ProtoReflect.Descriptor instead.
 func (*QueryRequest) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{6}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *QueryRequest) GetBody() []byte {
@@ -327,7 +427,7 @@ type PhaseRequest struct {
 
 func (x *PhaseRequest) Reset() {
 	*x = PhaseRequest{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[7]
+	mi := &file_gantry_v1_rest_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -339,7 +439,7 @@ func (x *PhaseRequest) String() string {
 func (*PhaseRequest) ProtoMessage() {}
 
 func (x *PhaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[7]
+	mi := &file_gantry_v1_rest_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -352,7 +452,7 @@ func (x *PhaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PhaseRequest.ProtoReflect.Descriptor instead.
 func (*PhaseRequest) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{7}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{9}
 }
 
 // PhaseResponse is "Snapshotting" or "Streaming"; REST writes it as a bare
@@ -366,7 +466,7 @@ type PhaseResponse struct {
 
 func (x *PhaseResponse) Reset() {
 	*x = PhaseResponse{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[8]
+	mi := &file_gantry_v1_rest_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -378,7 +478,7 @@ func (x *PhaseResponse) String() string {
 func (*PhaseResponse) ProtoMessage() {}
 
 func (x *PhaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[8]
+	mi := &file_gantry_v1_rest_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -391,7 +491,7 @@ func (x *PhaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PhaseResponse.ProtoReflect.Descriptor instead.
 func (*PhaseResponse) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{8}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *PhaseResponse) GetPhase() string {
@@ -410,7 +510,7 @@ type OpenAPIRequest struct {
 
 func (x *OpenAPIRequest) Reset() {
 	*x = OpenAPIRequest{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[9]
+	mi := &file_gantry_v1_rest_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -422,7 +522,7 @@ func (x *OpenAPIRequest) String() string {
 func (*OpenAPIRequest) ProtoMessage() {}
 
 func (x *OpenAPIRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[9]
+	mi := &file_gantry_v1_rest_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -435,7 +535,7 @@ func (x *OpenAPIRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenAPIRequest.ProtoReflect.Descriptor instead.
 func (*OpenAPIRequest) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{9}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{11}
 }
 
 // OpenAPIResponse is an OpenAPI 3 document; REST writes the document itself.
@@ -448,7 +548,7 @@ type OpenAPIResponse struct {
 
 func (x *OpenAPIResponse) Reset() {
 	*x = OpenAPIResponse{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[10]
+	mi := &file_gantry_v1_rest_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -460,7 +560,7 @@ func (x *OpenAPIResponse) String() string {
 func (*OpenAPIResponse) ProtoMessage() {}
 
 func (x *OpenAPIResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[10]
+	mi := &file_gantry_v1_rest_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -473,7 +573,7 @@ func (x *OpenAPIResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenAPIResponse.ProtoReflect.Descriptor instead.
 func (*OpenAPIResponse) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{10}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *OpenAPIResponse) GetDocument() []byte {
@@ -495,7 +595,7 @@ type RecordsResponse struct {
 
 func (x *RecordsResponse) Reset() {
 	*x = RecordsResponse{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[11]
+	mi := &file_gantry_v1_rest_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -507,7 +607,7 @@ func (x *RecordsResponse) String() string {
 func (*RecordsResponse) ProtoMessage() {}
 
 func (x *RecordsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[11]
+	mi := &file_gantry_v1_rest_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -520,7 +620,7 @@ func (x *RecordsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordsResponse.ProtoReflect.Descriptor instead.
 func (*RecordsResponse) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{11}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RecordsResponse) GetFields() []*types.FieldDefinition {
@@ -548,7 +648,7 @@ type RecordResponse struct {
 
 func (x *RecordResponse) Reset() {
 	*x = RecordResponse{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[12]
+	mi := &file_gantry_v1_rest_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -560,7 +660,7 @@ func (x *RecordResponse) String() string {
 func (*RecordResponse) ProtoMessage() {}
 
 func (x *RecordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[12]
+	mi := &file_gantry_v1_rest_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -573,7 +673,7 @@ func (x *RecordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordResponse.ProtoReflect.Descriptor instead.
 func (*RecordResponse) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{12}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RecordResponse) GetFields() []*types.FieldDefinition {
@@ -600,7 +700,7 @@ type CountResponse struct {
 
 func (x *CountResponse) Reset() {
 	*x = CountResponse{}
-	mi := &file_gantry_v1_rest_proto_msgTypes[13]
+	mi := &file_gantry_v1_rest_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -612,7 +712,7 @@ func (x *CountResponse) String() string {
 func (*CountResponse) ProtoMessage() {}
 
 func (x *CountResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_gantry_v1_rest_proto_msgTypes[13]
+	mi := &file_gantry_v1_rest_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -625,7 +725,7 @@ func (x *CountResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CountResponse.ProtoReflect.Descriptor instead.
 func (*CountResponse) Descriptor() ([]byte, []int) {
-	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{13}
+	return file_gantry_v1_rest_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *CountResponse) GetCount() uint64 {
@@ -639,7 +739,12 @@ var File_gantry_v1_rest_proto protoreflect.FileDescriptor
 
 const file_gantry_v1_rest_proto_rawDesc = "" +
 	"\n" +
-	"\x14gantry/v1/rest.proto\x12\tgantry.v1\x1a\x17dozer/types/types.proto\x1a\x1cgoogle/api/annotations.proto\"\x12\n" +
+	"\x14gantry/v1/rest.proto\x12\tgantry.v1\x1a\x17dozer/types/types.proto\x1a\x1cgoogle/api/annotations.proto\":\n" +
+	"\x12CreateTokenRequest\x12\x12\n" +
+	"\x04body\x18\x01 \x01(\fR\x04body\x12\x10\n" +
+	"\x03ttl\x18\x02 \x01(\tR\x03ttl\"+\n" +
+	"\x13CreateTokenResponse\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\"\x12\n" +
 	"\x10ListPathsRequest\")\n" +
 	"\x11ListPathsResponse\x12\x14\n" +
 	"\x05paths\x18\x01 \x03(\tR\x05paths\"\x0f\n" +
@@ -665,10 +770,11 @@ const file_gantry_v1_rest_proto_rawDesc = "" +
 	"\x06fields\x18\x01 \x03(\v2\x1c.dozer.types.FieldDefinitionR\x06fields\x12+\n" +
 	"\x06record\x18\x02 \x01(\v2\x13.dozer.types.RecordR\x06record\"%\n" +
 	"\rCountResponse\x12\x14\n" +
-	"\x05count\x18\x01 \x01(\x04R\x05count2\xb6\x01\n" +
+	"\x05count\x18\x01 \x01(\x04R\x05count2\x9f\x02\n" +
 	"\vRestService\x12T\n" +
 	"\tListPaths\x12\x1b.gantry.v1.ListPathsRequest\x1a\x1c.gantry.v1.ListPathsResponse\"\f\x82\xd3\xe4\x93\x02\x03\x12\x01/\x90\x02\x01\x12Q\n" +
-	"\x06Health\x12\x18.gantry.v1.HealthRequest\x1a\x19.gantry.v1.HealthResponse\"\x12\x82\xd3\xe4\x93\x02\t\x12\a/health\x90\x02\x01B\x94\x01\n" +
+	"\x06Health\x12\x18.gantry.v1.HealthRequest\x1a\x19.gantry.v1.HealthResponse\"\x12\x82\xd3\xe4\x93\x02\t\x12\a/health\x90\x02\x01\x12g\n" +
+	"\vCreateToken\x12\x1d.gantry.v1.CreateTokenRequest\x1a\x1e.gantry.v1.CreateTokenResponse\"\x19\x82\xd3\xe4\x93\x02\x13:\x04body\"\v/auth/tokenB\x94\x01\n" +
 	"\rcom.gantry.v1B\tRestProtoP\x01Z3github.com/gantry-dev/gantry/gen/gantry/v1;gantryv1\xa2\x02\x03GXX\xaa\x02\tGantry.V1\xca\x02\tGantry\\V1\xe2\x02\x15Gantry\\V1\\GPBMetadata\xea\x02\n" +
 	"Gantry::V1b\x06proto3"
 
@@ -684,36 +790,40 @@ func file_gantry_v1_rest_proto_rawDescGZIP() []byte {
 	return file_gantry_v1_rest_proto_rawDescData
 }
 
-var file_gantry_v1_rest_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_gantry_v1_rest_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_gantry_v1_rest_proto_goTypes = []any{
-	(*ListPathsRequest)(nil),      // 0: gantry.v1.ListPathsRequest
-	(*ListPathsResponse)(nil),     // 1: gantry.v1.ListPathsResponse
-	(*HealthRequest)(nil),         // 2: gantry.v1.HealthRequest
-	(*HealthResponse)(nil),        // 3: gantry.v1.HealthResponse
-	(*ListRequest)(nil),           // 4: gantry.v1.ListRequest
-	(*GetRequest)(nil),            // 5: gantry.v1.GetRequest
-	(*QueryRequest)(nil),          // 6: gantry.v1.QueryRequest
-	(*PhaseRequest)(nil),          // 7: gantry.v1.PhaseRequest
-	(*PhaseResponse)(nil),         // 8: gantry.v1.PhaseResponse
-	(*OpenAPIRequest)(nil),        // 9: gantry.v1.OpenAPIRequest
-	(*OpenAPIResponse)(nil),       // 10: gantry.v1.OpenAPIResponse
-	(*RecordsResponse)(nil),       // 11: gantry.v1.RecordsResponse
-	(*RecordResponse)(nil),        // 12: gantry.v1.RecordResponse
-	(*CountResponse)(nil),         // 13: gantry.v1.CountResponse
-	(*types.FieldDefinition)(nil), // 14: dozer.types.FieldDefinition
-	(*types.Record)(nil),          // 15: dozer.types.Record
+	(*CreateTokenRequest)(nil),    // 0: gantry.v1.CreateTokenRequest
+	(*CreateTokenResponse)(nil),   // 1: gantry.v1.CreateTokenResponse
+	(*ListPathsRequest)(nil),      // 2: gantry.v1.ListPathsRequest
+	(*ListPathsResponse)(nil),     // 3: gantry.v1.ListPathsResponse
+	(*HealthRequest)(nil),         // 4: gantry.v1.HealthRequest
+	(*HealthResponse)(nil),        // 5: gantry.v1.HealthResponse
+	(*ListRequest)(nil),           // 6: gantry.v1.ListRequest
+	(*GetRequest)(nil),            // 7: gantry.v1.GetRequest
+	(*QueryRequest)(nil),          // 8: gantry.v1.QueryRequest
+	(*PhaseRequest)(nil),          // 9: gantry.v1.PhaseRequest
+	(*PhaseResponse)(nil),         // 10: gantry.v1.PhaseResponse
+	(*OpenAPIRequest)(nil),        // 11: gantry.v1.OpenAPIRequest
+	(*OpenAPIResponse)(nil),       // 12: gantry.v1.OpenAPIResponse
+	(*RecordsResponse)(nil),       // 13: gantry.v1.RecordsResponse
+	(*RecordResponse)(nil),        // 14: gantry.v1.RecordResponse
+	(*CountResponse)(nil),         // 15: gantry.v1.CountResponse
+	(*types.FieldDefinition)(nil), // 16: dozer.types.FieldDefinition
+	(*types.Record)(nil),          // 17: dozer.types.Record
 }
 var file_gantry_v1_rest_proto_depIdxs = []int32{
-	14, // 0: gantry.v1.RecordsResponse.fields:type_name -> dozer.types.FieldDefinition
-	15, // 1: gantry.v1.RecordsResponse.records:type_name -> dozer.types.Record
-	14, // 2: gantry.v1.RecordResponse.fields:type_name -> dozer.types.FieldDefinition
-	15, // 3: gantry.v1.RecordResponse.record:type_name -> dozer.types.Record
-	0,  // 4: gantry.v1.RestService.ListPaths:input_type -> gantry.v1.ListPathsRequest
-	2,  // 5: gantry.v1.RestService.Health:input_type -> gantry.v1.HealthRequest
-	1,  // 6: gantry.v1.RestService.ListPaths:output_type -> gantry.v1.ListPathsResponse
-	3,  // 7: gantry.v1.RestService.Health:output_type -> gantry.v1.HealthResponse
-	6,  // [6:8] is the sub-list for method output_type
-	4,  // [4:6] is the sub-list for method input_type
+	16, // 0: gantry.v1.RecordsResponse.fields:type_name -> dozer.types.FieldDefinition
+	17, // 1: gantry.v1.RecordsResponse.records:type_name -> dozer.types.Record
+	16, // 2: gantry.v1.RecordResponse.fields:type_name -> dozer.types.FieldDefinition
+	17, // 3: gantry.v1.RecordResponse.record:type_name -> dozer.types.Record
+	2,  // 4: gantry.v1.RestService.ListPaths:input_type -> gantry.v1.ListPathsRequest
+	4,  // 5: gantry.v1.RestService.Health:input_type -> gantry.v1.HealthRequest
+	0,  // 6: gantry.v1.RestService.CreateToken:input_type -> gantry.v1.CreateTokenRequest
+	3,  // 7: gantry.v1.RestService.ListPaths:output_type -> gantry.v1.ListPathsResponse
+	5,  // 8: gantry.v1.RestService.Health:output_type -> gantry.v1.HealthResponse
+	1,  // 9: gantry.v1.RestService.CreateToken:output_type -> gantry.v1.CreateTokenResponse
+	7,  // [7:10] is the sub-list for method output_type
+	4,  // [4:7] is the sub-list for method input_type
 	4,  // [4:4] is the sub-list for extension type_name
 	4,  // [4:4] is the sub-list for extension extendee
 	0,  // [0:4] is the sub-list for field type_name
@@ -730,7 +840,7 @@ func file_gantry_v1_rest_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_gantry_v1_rest_proto_rawDesc), len(file_gantry_v1_rest_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   14,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

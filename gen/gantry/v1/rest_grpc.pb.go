@@ -23,8 +23,9 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	RestService_ListPaths_FullMethodName = "/gantry.v1.RestService/ListPaths"
-	RestService_Health_FullMethodName    = "/gantry.v1.RestService/Health"
+	RestService_ListPaths_FullMethodName   = "/gantry.v1.RestService/ListPaths"
+	RestService_Health_FullMethodName      = "/gantry.v1.RestService/Health"
+	RestService_CreateToken_FullMethodName = "/gantry.v1.RestService/CreateToken"
 )
 
 // RestServiceClient is the client API for RestService service.
@@ -37,6 +38,8 @@ type RestServiceClient interface {
 	ListPaths(ctx context.Context, in *ListPathsRequest, opts ...grpc.CallOption) (*ListPathsResponse, error)
 	// Health reports that the server is serving.
 	Health(ctx context.Context, in *HealthRequest, opts ...grpc.CallOption) (*HealthResponse, error)
+	// CreateToken mints a restricted token; the caller must hold a master token.
+	CreateToken(ctx context.Context, in *CreateTokenRequest, opts ...grpc.CallOption) (*CreateTokenResponse, error)
 }
 
 type restServiceClient struct {
@@ -67,6 +70,16 @@ func (c *restServiceClient) Health(ctx context.Context, in *HealthRequest, opts 
 	return out, nil
 }
 
+func (c *restServiceClient) CreateToken(ctx context.Context, in *CreateTokenRequest, opts ...grpc.CallOption) (*CreateTokenResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateTokenResponse)
+	err := c.cc.Invoke(ctx, RestService_CreateToken_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // RestServiceServer is the server API for RestService service.
 // All implementations must embed UnimplementedRestServiceServer
 // for forward compatibility.
@@ -77,6 +90,8 @@ type RestServiceServer interface {
 	ListPaths(context.Context, *ListPathsRequest) (*ListPathsResponse, error)
 	// Health reports that the server is serving.
 	Health(context.Context, *HealthRequest) (*HealthResponse, error)
+	// CreateToken mints a restricted token; the caller must hold a master token.
+	CreateToken(context.Context, *CreateTokenRequest) (*CreateTokenResponse, error)
 	mustEmbedUnimplementedRestServiceServer()
 }
 
@@ -92,6 +107,9 @@ func (UnimplementedRestServiceServer) ListPaths(context.Context, *ListPathsReque
 }
 func (UnimplementedRestServiceServer) Health(context.Context, *HealthRequest) (*HealthResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Health not implemented")
+}
+func (UnimplementedRestServiceServer) CreateToken(context.Context, *CreateTokenRequest) (*CreateTokenResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateToken not implemented")
 }
 func (UnimplementedRestServiceServer) mustEmbedUnimplementedRestServiceServer() {}
 func (UnimplementedRestServiceServer) testEmbeddedByValue()                     {}
@@ -150,6 +168,24 @@ func _RestService_Health_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RestService_CreateToken_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateTokenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RestServiceServer).CreateToken(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RestService_CreateToken_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RestServiceServer).CreateToken(ctx, req.(*CreateTokenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RestService_ServiceDesc is the grpc.ServiceDesc for RestService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -164,6 +200,10 @@ var RestService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Health",
 			Handler:    _RestService_Health_Handler,
+		},
+		{
+			MethodName: "CreateToken",
+			Handler:    _RestService_CreateToken_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -40,6 +40,8 @@ const (
 	RestServiceListPathsProcedure = "/gantry.v1.RestService/ListPaths"
 	// RestServiceHealthProcedure is the fully-qualified name of the RestService's Health RPC.
 	RestServiceHealthProcedure = "/gantry.v1.RestService/Health"
+	// RestServiceCreateTokenProcedure is the fully-qualified name of the RestService's CreateToken RPC.
+	RestServiceCreateTokenProcedure = "/gantry.v1.RestService/CreateToken"
 )
 
 // RestServiceClient is a client for the gantry.v1.RestService service.
@@ -48,6 +50,8 @@ type RestServiceClient interface {
 	ListPaths(context.Context, *connect.Request[v1.ListPathsRequest]) (*connect.Response[v1.ListPathsResponse], error)
 	// Health reports that the server is serving.
 	Health(context.Context, *connect.Request[v1.HealthRequest]) (*connect.Response[v1.HealthResponse], error)
+	// CreateToken mints a restricted token; the caller must hold a master token.
+	CreateToken(context.Context, *connect.Request[v1.CreateTokenRequest]) (*connect.Response[v1.CreateTokenResponse], error)
 }
 
 // NewRestServiceClient constructs a client for the gantry.v1.RestService service. By default, it
@@ -75,13 +79,20 @@ func NewRestServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 			connect.WithClientOptions(opts...),
 		),
+		createToken: connect.NewClient[v1.CreateTokenRequest, v1.CreateTokenResponse](
+			httpClient,
+			baseURL+RestServiceCreateTokenProcedure,
+			connect.WithSchema(restServiceMethods.ByName("CreateToken")),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // restServiceClient implements RestServiceClient.
 type restServiceClient struct {
-	listPaths *connect.Client[v1.ListPathsRequest, v1.ListPathsResponse]
-	health    *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	listPaths   *connect.Client[v1.ListPathsRequest, v1.ListPathsResponse]
+	health      *connect.Client[v1.HealthRequest, v1.HealthResponse]
+	createToken *connect.Client[v1.CreateTokenRequest, v1.CreateTokenResponse]
 }
 
 // ListPaths calls gantry.v1.RestService.ListPaths.
@@ -94,12 +105,19 @@ func (c *restServiceClient) Health(ctx context.Context, req *connect.Request[v1.
 	return c.health.CallUnary(ctx, req)
 }
 
+// CreateToken calls gantry.v1.RestService.CreateToken.
+func (c *restServiceClient) CreateToken(ctx context.Context, req *connect.Request[v1.CreateTokenRequest]) (*connect.Response[v1.CreateTokenResponse], error) {
+	return c.createToken.CallUnary(ctx, req)
+}
+
 // RestServiceHandler is an implementation of the gantry.v1.RestService service.
 type RestServiceHandler interface {
 	// ListPaths lists the REST paths of the endpoints the caller may use.
 	ListPaths(context.Context, *connect.Request[v1.ListPathsRequest]) (*connect.Response[v1.ListPathsResponse], error)
 	// Health reports that the server is serving.
 	Health(context.Context, *connect.Request[v1.HealthRequest]) (*connect.Response[v1.HealthResponse], error)
+	// CreateToken mints a restricted token; the caller must hold a master token.
+	CreateToken(context.Context, *connect.Request[v1.CreateTokenRequest]) (*connect.Response[v1.CreateTokenResponse], error)
 }
 
 // NewRestServiceHandler builds an HTTP handler from the service implementation. It returns the path
@@ -123,12 +141,20 @@ func NewRestServiceHandler(svc RestServiceHandler, opts ...connect.HandlerOption
 		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
 		connect.WithHandlerOptions(opts...),
 	)
+	restServiceCreateTokenHandler := connect.NewUnaryHandler(
+		RestServiceCreateTokenProcedure,
+		svc.CreateToken,
+		connect.WithSchema(restServiceMethods.ByName("CreateToken")),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/gantry.v1.RestService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case RestServiceListPathsProcedure:
 			restServiceListPathsHandler.ServeHTTP(w, r)
 		case RestServiceHealthProcedure:
 			restServiceHealthHandler.ServeHTTP(w, r)
+		case RestServiceCreateTokenProcedure:
+			restServiceCreateTokenHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -144,4 +170,8 @@ func (UnimplementedRestServiceHandler) ListPaths(context.Context, *connect.Reque
 
 func (UnimplementedRestServiceHandler) Health(context.Context, *connect.Request[v1.HealthRequest]) (*connect.Response[v1.HealthResponse], error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("gantry.v1.RestService.Health is not implemented"))
+}
+
+func (UnimplementedRestServiceHandler) CreateToken(context.Context, *connect.Request[v1.CreateTokenRequest]) (*connect.Response[v1.CreateTokenResponse], error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("gantry.v1.RestService.CreateToken is not implemented"))
 }

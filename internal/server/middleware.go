@@ -1,0 +1,103 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// logRequests writes one line per request, after it ends.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		attrs := []any{
+			"method", r.Method,
+			"path", r.URL.Path,
+			"protocol", protocol(r),
+			"status", sw.code(),
+			"duration", time.Since(start).String(),
+			"remote", r.RemoteAddr,
+		}
+		if gs := grpcStatus(w.Header()); gs != "" {
+			attrs = append(attrs, "grpc_status", gs)
+		}
+		log.Info("request", attrs...)
+	})
+}
+
+func protocol(r *http.Request) string {
+	ct := r.Header.Get("Content-Type")
+	switch {
+	case strings.HasPrefix(ct, "application/grpc-web-text"):
+		return "grpc-web-text"
+	case strings.HasPrefix(ct, "application/grpc-web"):
+		return "grpc-web"
+	case strings.HasPrefix(ct, "application/grpc"):
+		return "grpc"
+	case r.Header.Get("Connect-Protocol-Version") != "" || strings.HasPrefix(ct, "application/connect"):
+		return "connect"
+	}
+	return "http"
+}
+
+// grpcStatus finds grpc-status among headers or announced trailers.
+func grpcStatus(h http.Header) string {
+	if v := h.Get("Grpc-Status"); v != "" {
+		return v
+	}
+	return h.Get(http.TrailerPrefix + "Grpc-Status")
+}
+
+// statusWriter records the status code and keeps flushing and trailers
+// working through http.ResponseController.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
+}
+
+func (w *statusWriter) code() int {
+	if w.status == 0 {
+		return http.StatusOK
+	}
+	return w.status
+}
+
+// refuseGRPCWeb answers gRPC-Web requests with 415 when flags.grpc_web is
+// off.
+func refuseGRPCWeb(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc-web") {
+			http.Error(w, "gRPC-Web is disabled on this server (flags.grpc_web: false)",
+				http.StatusUnsupportedMediaType)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
