@@ -164,6 +164,10 @@ func fieldType(fd protoreflect.FieldDescriptor) (typespb.Type, error) {
 			return typespb.Type_Date, nil
 		case gantryv1.FieldType_FIELD_TYPE_TEXT:
 			return typespb.Type_Text, nil
+		case gantryv1.FieldType_FIELD_TYPE_DECIMAL:
+			return typespb.Type_Decimal, nil
+		case gantryv1.FieldType_FIELD_TYPE_JSON:
+			return typespb.Type_Json, nil
 		}
 		return typespb.Type_String, nil
 	case protoreflect.Uint64Kind, protoreflect.Uint32Kind:

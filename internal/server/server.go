@@ -31,6 +31,7 @@ import (
 	"github.com/gantry-dev/gantry/internal/query"
 	"github.com/gantry-dev/gantry/internal/rest"
 	"github.com/gantry-dev/gantry/internal/store"
+	"github.com/gantry-dev/gantry/internal/ui"
 )
 
 // shutdownGrace is how long in-flight requests may run after a stop signal.
@@ -163,6 +164,9 @@ func (s *Server) build(ctx context.Context, authority *auth.Authority, extra []c
 	}
 	top := http.NewServeMux()
 	top.Handle("/", restHandler)
+	// The explorer's files hold no data; it calls the APIs with the user's token.
+	top.Handle("/ui/", http.StripPrefix("/ui", ui.Handler()))
+	top.Handle("GET /ui", http.RedirectHandler("/ui/", http.StatusMovedPermanently))
 	for _, name := range append(names, grpcreflect.ReflectV1ServiceName, grpcreflect.ReflectV1AlphaServiceName) {
 		top.Handle("/"+name+"/", procedures)
 	}

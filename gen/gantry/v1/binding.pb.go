@@ -31,6 +31,10 @@ const (
 	FieldType_FIELD_TYPE_UNSPECIFIED FieldType = 0
 	FieldType_FIELD_TYPE_TEXT        FieldType = 1
 	FieldType_FIELD_TYPE_DATE        FieldType = 2
+	// A decimal number kept exactly, as its text.
+	FieldType_FIELD_TYPE_DECIMAL FieldType = 3
+	// A JSON document, as its compact text.
+	FieldType_FIELD_TYPE_JSON FieldType = 4
 )
 
 // Enum value maps for FieldType.
@@ -39,11 +43,15 @@ var (
 		0: "FIELD_TYPE_UNSPECIFIED",
 		1: "FIELD_TYPE_TEXT",
 		2: "FIELD_TYPE_DATE",
+		3: "FIELD_TYPE_DECIMAL",
+		4: "FIELD_TYPE_JSON",
 	}
 	FieldType_value = map[string]int32{
 		"FIELD_TYPE_UNSPECIFIED": 0,
 		"FIELD_TYPE_TEXT":        1,
 		"FIELD_TYPE_DATE":        2,
+		"FIELD_TYPE_DECIMAL":     3,
+		"FIELD_TYPE_JSON":        4,
 	}
 )
 
@@ -305,11 +313,13 @@ const file_gantry_v1_binding_proto_rawDesc = "" +
 	"\x05Index\x12\x16\n" +
 	"\x06fields\x18\x01 \x03(\tR\x06fields\"1\n" +
 	"\x05Field\x12(\n" +
-	"\x04type\x18\x01 \x01(\x0e2\x14.gantry.v1.FieldTypeR\x04type*Q\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x14.gantry.v1.FieldTypeR\x04type*~\n" +
 	"\tFieldType\x12\x1a\n" +
 	"\x16FIELD_TYPE_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fFIELD_TYPE_TEXT\x10\x01\x12\x13\n" +
-	"\x0fFIELD_TYPE_DATE\x10\x02:O\n" +
+	"\x0fFIELD_TYPE_DATE\x10\x02\x12\x16\n" +
+	"\x12FIELD_TYPE_DECIMAL\x10\x03\x12\x13\n" +
+	"\x0fFIELD_TYPE_JSON\x10\x04:O\n" +
 	"\bendpoint\x12\x1c.google.protobuf.FileOptions\x18\x96\x8c\x03 \x01(\v2\x13.gantry.v1.EndpointR\bendpoint:G\n" +
 	"\x05field\x12\x1d.google.protobuf.FieldOptions\x18\x97\x8c\x03 \x01(\v2\x10.gantry.v1.FieldR\x05fieldB\x97\x01\n" +
 	"\rcom.gantry.v1B\fBindingProtoP\x01Z3github.com/gantry-dev/gantry/gen/gantry/v1;gantryv1\xa2\x02\x03GXX\xaa\x02\tGantry.V1\xca\x02\tGantry\\V1\xe2\x02\x15Gantry\\V1\\GPBMetadata\xea\x02\n" +
