@@ -263,7 +263,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// Clients that hold streams open past the grace period are cut off.
+		s.log.Warn("grace period over, closing remaining connections", "error", err)
+		srv.Close()
 	}
 	return nil
 }
