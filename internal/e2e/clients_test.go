@@ -198,8 +198,8 @@ func pythonWithGRPC(t *testing.T) string {
 		reasons = append(reasons, py+": "+strings.TrimSpace(string(out)))
 	}
 	t.Logf("no usable Python:\n%s", strings.Join(reasons, "\n"))
-	needTool(t, "Python gRPC with stub generation",
-		"apt-get install -y python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc")
+	needTool(t, "Python gRPC with stub generation", "apt-get install -y "+
+		"python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc")
 	return ""
 }
 
@@ -232,7 +232,8 @@ func TestDozerPythonFlow(t *testing.T) {
 	wantEqual(t, "master count with filter", got.MasterBoroughCount, queens)
 	wantEqual(t, "restricted count", got.RestrictedCount, queens)
 	wantEqual(t, "restricted count asking for Manhattan", got.RestrictedOtherArea,
-		oracleInt(t, "SELECT count(*) FROM pickup WHERE borough = 'Queens' AND borough = 'Manhattan'"))
+		oracleInt(t, `SELECT count(*) FROM pickup
+			WHERE borough = 'Queens' AND borough = 'Manhattan'`))
 }
 
 // TestGoExample runs examples/go, the generated Connect client, with a
