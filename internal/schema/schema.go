@@ -5,6 +5,7 @@ package schema
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -117,6 +118,10 @@ func (e *Endpoint) addFields() error {
 			e.VersionField = fd
 			continue
 		}
+		if reservedColumn(string(fd.Name())) {
+			return fmt.Errorf("endpoint %s: field name %s is reserved by the store; rename it",
+				e.Name, fd.Name())
+		}
 		typ, err := fieldType(fd)
 		if err != nil {
 			return fmt.Errorf("endpoint %s: field %s: %w", e.Name, fd.Name(), err)
@@ -133,6 +138,15 @@ func (e *Endpoint) addFields() error {
 		return fmt.Errorf("endpoint %s: record %s has no fields", e.Name, e.Record.Name())
 	}
 	return nil
+}
+
+// reservedColumn reports names SQLite gives the record id column.
+func reservedColumn(name string) bool {
+	switch strings.ToLower(name) {
+	case "rowid", "oid", "_rowid_":
+		return true
+	}
+	return false
 }
 
 func (e *Endpoint) indexesOf(names []string) ([]int, error) {
