@@ -228,3 +228,14 @@ func TestRESTBadInput(t *testing.T) {
 		})
 	}
 }
+
+// httpGet returns the status of a GET.
+func httpGet(url string) (int, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
