@@ -130,7 +130,7 @@ func (e *Endpoint) addFields() error {
 		e.Fields = append(e.Fields, Field{
 			Name:     string(fd.Name()),
 			Type:     typ,
-			Nullable: fd.HasPresence(),
+			Nullable: fd.HasOptionalKeyword(),
 			Desc:     fd,
 		})
 	}
