@@ -4,7 +4,9 @@
 package bench
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"database/sql"
 	"encoding/json"
 	"io"
@@ -13,18 +15,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"connectrpc.com/connect"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 	_ "modernc.org/sqlite"
 
 	commonpb "github.com/gantry-dev/gantry/gen/dozer/common"
-	"github.com/gantry-dev/gantry/gen/dozer/common/commonconnect"
 	"github.com/gantry-dev/gantry/internal/auth"
 	"github.com/gantry-dev/gantry/internal/config"
 	"github.com/gantry-dev/gantry/internal/server"
@@ -149,126 +149,192 @@ func h2cClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{Protocols: &p}}
 }
 
-func post(b *testing.B, c *http.Client, url, body string, header ...string) {
-	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+
+// rawCall is one pre-encoded request; the client only moves bytes, as hey
+// does, so that client-side decoding does not weigh on the comparison.
+type rawCall struct {
+	name, path, contentType string
+	body                    []byte
+	h2                      bool
+	header                  []string
+}
+
+func (c rawCall) do(b *testing.B, client *http.Client, addr string) {
+	req, _ := http.NewRequest("POST", "http://"+addr+c.path, bytes.NewReader(c.body))
+	req.Header.Set("Content-Type", c.contentType)
+	if c.h2 {
+		req.Header.Set("TE", "trailers")
 	}
-	resp, err := c.Do(req)
+	for i := 0; i+1 < len(c.header); i += 2 {
+		req.Header.Set(c.header[i], c.header[i+1])
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 && resp.StatusCode != 401 {
-		b.Fatalf("%s: status %d", url, resp.StatusCode)
+	if resp.StatusCode != 200 {
+		b.Fatalf("%s: status %d", c.name, resp.StatusCode)
+	}
+	if st := resp.Trailer.Get("Grpc-Status"); c.h2 && st != "0" {
+		b.Fatalf("%s: grpc-status %q", c.name, st)
 	}
 }
+
+func frame(m proto.Message) []byte {
+	data, _ := proto.Marshal(m)
+	out := make([]byte, 5, 5+len(data))
+	binary.BigEndian.PutUint32(out[1:], uint32(len(data)))
+	return append(out, data...)
+}
+
+// protocolCalls returns the same query as each protocol sends it.
+func protocolCalls(query string) []rawCall {
+	msg := &commonpb.QueryRequest{Endpoint: "trips_cache", Query: &query}
+	jsonMsg, _ := protojson.Marshal(msg)
+	protoMsg, _ := proto.Marshal(msg)
+	return []rawCall{
+		{name: "rest", path: "/trips/query", contentType: "application/json", body: []byte(query)},
+		{name: "connect-json", path: commonQuery, contentType: "application/json", body: jsonMsg},
+		{name: "connect-proto", path: commonQuery, contentType: "application/proto", body: protoMsg},
+		{name: "grpc-web", path: commonQuery, contentType: "application/grpc-web+proto", body: frame(msg)},
+		{name: "grpc", path: commonQuery, contentType: "application/grpc", body: frame(msg), h2: true},
+	}
+}
+
+const commonQuery = "/dozer.common.CommonGrpcService/query"
 
 // BenchmarkProtocols runs the point get and the filtered query on each
 // protocol, and the floor handler, in one run.
 func BenchmarkProtocols(b *testing.B) {
 	f := start(b)
 	for _, op := range []struct{ name, query string }{{"point", pointQuery}, {"filtered", filteredQuery}} {
-		b.Run(op.name+"/rest", func(b *testing.B) {
-			c := h1Client()
+		for _, c := range protocolCalls(op.query) {
+			b.Run(op.name+"/"+c.name, func(b *testing.B) {
+				client := h1Client()
+				if c.h2 {
+					client = h2cClient()
+				}
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						c.do(b, client, f.open)
+					}
+				})
+			})
+		}
+	}
+	// The floor over both transports: HTTP/1.1 as hey speaks it, and HTTP/2
+	// without TLS as gRPC does.
+	for _, t := range []struct {
+		name   string
+		client func() *http.Client
+	}{{"floor", h1Client}, {"floor-h2c", h2cClient}} {
+		b.Run("filtered/"+t.name, func(b *testing.B) {
+			client := t.client()
+			c := rawCall{name: t.name, path: "/", contentType: "application/json"}
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					post(b, c, "http://"+f.open+"/trips/query", op.query)
+					c.do(b, client, f.floor)
 				}
 			})
 		})
-		for _, p := range []struct {
-			name string
-			opts []connect.ClientOption
-			h2   bool
-		}{
-			{"connect-json", []connect.ClientOption{connect.WithProtoJSON()}, false},
-			{"connect-proto", nil, false},
-			{"grpc-web", []connect.ClientOption{connect.WithGRPCWeb()}, false},
-		} {
-			b.Run(op.name+"/"+p.name, func(b *testing.B) {
-				client := commonconnect.NewCommonGrpcServiceClient(h1Client(), "http://"+f.open, p.opts...)
-				q := op.query
+	}
+}
+
+
+// BenchmarkAuth compares the same point query without security, with a
+// master token, and rejected for a bad or missing token, on REST and gRPC.
+func BenchmarkAuth(b *testing.B) {
+	f := start(b)
+	bad := f.master[:len(f.master)-4] + "AAAA"
+	cases := []struct {
+		name, addr, token string
+	}{
+		{"open", f.open, ""},
+		{"token", f.secured, f.master},
+		{"bad-token", f.secured, bad},
+		{"no-token", f.secured, ""},
+	}
+	for _, call := range protocolCalls(pointQuery) {
+		if call.name != "rest" && call.name != "grpc" {
+			continue
+		}
+		for _, c := range cases {
+			b.Run(call.name+"/"+c.name, func(b *testing.B) {
+				call := call
+				if c.token != "" {
+					call.header = []string{"Authorization", "Bearer " + c.token}
+				}
+				client := h1Client()
+				if call.h2 {
+					client = h2cClient()
+				}
+				rejected := c.name == "bad-token" || c.name == "no-token"
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
-						_, err := client.Query(context.Background(), connect.NewRequest(
-							&commonpb.QueryRequest{Endpoint: "trips_cache", Query: &q}))
-						if err != nil {
-							b.Fatal(err)
+						if rejected {
+							call.reject(b, client, c.addr)
+						} else {
+							call.do(b, client, c.addr)
 						}
 					}
 				})
 			})
 		}
-		b.Run(op.name+"/grpc", func(b *testing.B) {
-			cc := grpcClient(b, f.open)
-			client := commonpb.NewCommonGrpcServiceClient(cc)
-			q := op.query
+	}
+}
+
+// reject sends the call and expects it refused.
+func (c rawCall) reject(b *testing.B, client *http.Client, addr string) {
+	req, _ := http.NewRequest("POST", "http://"+addr+c.path, bytes.NewReader(c.body))
+	req.Header.Set("Content-Type", c.contentType)
+	for i := 0; i+1 < len(c.header); i += 2 {
+		req.Header.Set(c.header[i], c.header[i+1])
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode == 200 && resp.Header.Get("Grpc-Status") == "" && resp.Trailer.Get("Grpc-Status") == "0" {
+		b.Fatalf("%s: not rejected", c.name)
+	}
+}
+
+// rawCodec passes message bytes through, so that the grpc-go client does
+// no decoding work in the gRPC benchmark.
+type rawCodec struct{}
+
+func (rawCodec) Marshal(v any) ([]byte, error) { return *(v.(*[]byte)), nil }
+func (rawCodec) Unmarshal(data []byte, v any) error {
+	*(v.(*[]byte)) = append((*(v.(*[]byte)))[:0], data...)
+	return nil
+}
+func (rawCodec) Name() string { return "proto" }
+
+// BenchmarkGRPCGo sends the queries with grpc-go, HTTP/2 as real gRPC
+// clients speak it, without decoding the reply.
+func BenchmarkGRPCGo(b *testing.B) {
+	f := start(b)
+	for _, op := range []struct{ name, query string }{{"point", pointQuery}, {"filtered", filteredQuery}} {
+		b.Run(op.name, func(b *testing.B) {
+			cc, err := grpc.NewClient(f.open, grpc.WithTransportCredentials(insecure.NewCredentials()),
+				grpc.WithDefaultCallOptions(grpc.ForceCodec(rawCodec{})))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer cc.Close()
+			req, _ := proto.Marshal(&commonpb.QueryRequest{Endpoint: "trips_cache", Query: &op.query})
 			b.RunParallel(func(pb *testing.PB) {
+				var res []byte
 				for pb.Next() {
-					if _, err := client.Query(context.Background(), &commonpb.QueryRequest{Endpoint: "trips_cache", Query: &q}); err != nil {
+					if err := cc.Invoke(context.Background(), commonQuery, &req, &res); err != nil {
 						b.Fatal(err)
 					}
 				}
 			})
 		})
 	}
-	b.Run("filtered/floor", func(b *testing.B) {
-		c := h1Client()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				post(b, c, "http://"+f.floor+"/", "")
-			}
-		})
-	})
 }
-
-func grpcClient(b *testing.B, addr string) *grpc.ClientConn {
-	cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cc.Close() })
-	return cc
-}
-
-// BenchmarkAuth compares the same point query without security, with a
-// master token, and rejected for a bad token.
-func BenchmarkAuth(b *testing.B) {
-	f := start(b)
-	cases := []struct {
-		name, addr string
-		header     []string
-	}{
-		{"open", f.open, nil},
-		{"token", f.secured, []string{"Authorization", "Bearer " + f.master}},
-		{"bad-token", f.secured, []string{"Authorization", "Bearer " + f.master[:len(f.master)-4] + "AAAA"}},
-		{"no-token", f.secured, nil},
-	}
-	for _, c := range cases {
-		b.Run("rest/"+c.name, func(b *testing.B) {
-			client := h1Client()
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					post(b, client, "http://"+c.addr+"/trips/query", pointQuery, c.header...)
-				}
-			})
-		})
-		b.Run("grpc/"+c.name, func(b *testing.B) {
-			client := commonpb.NewCommonGrpcServiceClient(grpcClient(b, c.addr))
-			ctx := context.Background()
-			if len(c.header) > 0 {
-				ctx = metadata.AppendToOutgoingContext(ctx, "authorization", c.header[1])
-			}
-			q := pointQuery
-			b.RunParallel(func(pb *testing.PB) {
-				for pb.Next() {
-					client.Query(ctx, &commonpb.QueryRequest{Endpoint: "trips_cache", Query: &q})
-				}
-			})
-		})
-	}
-}
-
