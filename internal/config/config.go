@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -31,6 +32,32 @@ type Config struct {
 	APISecurity *Security `yaml:"api_security"`
 	API         API       `yaml:"api"`
 	Flags       Flags     `yaml:"flags"`
+	// Sources maps table names to the data loaded into them.
+	Sources map[string]Source `yaml:"sources"`
+
+	// Dir is the folder holding the configuration file; relative paths in
+	// sources are resolved against it, and may not leave it.
+	Dir string `yaml:"-"`
+}
+
+// Source is where one table's rows come from: files, or a PostgreSQL table
+// or query.
+type Source struct {
+	// Format is csv, jsonl, parquet or postgres; empty means from the
+	// path's extension.
+	Format string `yaml:"format"`
+	// Path is a file or a glob, relative to the configuration's folder.
+	Path string `yaml:"path"`
+	// URL is a PostgreSQL connection URL without the password.
+	URL string `yaml:"url"`
+	// PasswordEnv names the environment variable holding the password.
+	PasswordEnv string `yaml:"password_env"`
+	// Table or Query select the PostgreSQL rows.
+	Table string `yaml:"table"`
+	Query string `yaml:"query"`
+	// Types overrides inferred column types: uint, int, float, decimal,
+	// bool, string, text, timestamp, date or json.
+	Types map[string]string `yaml:"types"`
 }
 
 // API configures the listeners and the query limits.
@@ -143,6 +170,11 @@ func Load(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("%s: %w", path, err)
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	cfg.Dir = filepath.Dir(abs)
 	return cfg, nil
 }
 
@@ -179,12 +211,45 @@ func (c *Config) validate() error {
 			return fmt.Errorf("%s.port: %d is not a TCP port", l.key, l.l.Port)
 		}
 	}
+	for name, src := range c.Sources {
+		if err := src.validate(name); err != nil {
+			return err
+		}
+	}
 	if c.API.MaxNumRecords < 1 {
 		return fmt.Errorf("api.max_num_records: must be at least 1, got %d", c.API.MaxNumRecords)
 	}
 	if d := c.API.DefaultMaxNumRecords; d < 1 || d > c.API.MaxNumRecords {
 		return fmt.Errorf("api.default_max_num_records: must be between 1 and "+
 			"api.max_num_records (%d), got %d", c.API.MaxNumRecords, d)
+	}
+	return nil
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (s Source) validate(name string) error {
+	key := "sources." + name
+	if !identifier.MatchString(name) {
+		return fmt.Errorf("%s: a table name must be an identifier (letters, digits, _)", key)
+	}
+	isDB := s.Format == "postgres" || s.URL != ""
+	switch {
+	case isDB && s.Path != "":
+		return fmt.Errorf("%s: give either path (files) or url (PostgreSQL), not both", key)
+	case !isDB && s.Path == "":
+		return fmt.Errorf("%s: give path (CSV, JSON Lines or Parquet files) or url (PostgreSQL)", key)
+	case isDB && s.URL == "":
+		return fmt.Errorf("%s: format postgres needs url", key)
+	case isDB && (s.Table == "") == (s.Query == ""):
+		return fmt.Errorf("%s: give exactly one of table and query", key)
+	case !isDB && (s.Table != "" || s.Query != "" || s.PasswordEnv != ""):
+		return fmt.Errorf("%s: table, query and password_env are for PostgreSQL sources", key)
+	}
+	switch s.Format {
+	case "", "csv", "jsonl", "parquet", "postgres":
+	default:
+		return fmt.Errorf("%s.format: %q is not csv, jsonl, parquet or postgres", key, s.Format)
 	}
 	return nil
 }

@@ -127,3 +127,41 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseSources(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse([]byte(`sources:
+  trips:
+    path: data/trips*.csv
+    types: {fare: decimal}
+  orders:
+    url: postgres://gantry@127.0.0.1:5432/shop
+    password_env: SHOP_PASSWORD
+    table: public.orders
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Sources["trips"].Path != "data/trips*.csv" || cfg.Sources["trips"].Types["fare"] != "decimal" ||
+		cfg.Sources["orders"].Table != "public.orders" {
+		t.Fatalf("sources %+v", cfg.Sources)
+	}
+	bad := []struct{ name, yaml, mention string }{
+		{"no origin", "sources:\n  t: {types: {a: int}}\n", "path"},
+		{"both", "sources:\n  t: {path: a.csv, url: 'postgres://x'}\n", "not both"},
+		{"db without table", "sources:\n  t: {url: 'postgres://x'}\n", "exactly one"},
+		{"db with both", "sources:\n  t: {url: 'postgres://x', table: a, query: 'select 1'}\n", "exactly one"},
+		{"bad format", "sources:\n  t: {path: a.txt, format: xml}\n", "xml"},
+		{"bad name", "sources:\n  'my table': {path: a.csv}\n", "identifier"},
+		{"unknown key", "sources:\n  t: {path: a.csv, delimiter: ';'}\n", "delimiter"},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := Parse([]byte(c.yaml))
+			if err == nil || !strings.Contains(err.Error(), c.mention) {
+				t.Fatalf("error %v does not mention %q", err, c.mention)
+			}
+		})
+	}
+}
