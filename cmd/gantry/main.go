@@ -3,15 +3,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/gantry-dev/gantry/internal/auth"
@@ -23,6 +20,11 @@ const usage = `gantry serves datasets as secured, typed APIs.
 
 Usage:
   gantry run [--config FILE]                       start the server
+  gantry load [--config FILE] [--table T] [--force]
+                                                   load sources into the store
+  gantry endpoint add NAME --source PATH|URL [flags]
+                                                   write an endpoint's .proto from a source
+  gantry build [--config FILE] [--allow-breaking]  follow source schema changes
   gantry api generate-token [--config FILE] [--ttl DURATION]
                                                    print a master token
   gantry help                                      show this help
@@ -60,6 +62,12 @@ func dispatch(args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "run":
 		return runServer(args[1:], stderr)
+	case "load":
+		return loadData(args[1:], stdout, stderr)
+	case "endpoint":
+		return endpointCommand(args[1:], stdout, stderr)
+	case "build":
+		return buildCommand(args[1:], stdout, stderr)
 	case "api":
 		if len(args) > 1 && args[1] == "generate-token" {
 			return generateToken(args[2:], stdout, stderr)
@@ -108,7 +116,7 @@ func runServer(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signalContext()
 	defer stop()
 
 	start := time.Now()

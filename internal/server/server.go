@@ -80,7 +80,7 @@ func New(ctx context.Context, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: opts.Config, log: opts.Logger, store: st, catalog: catalog}
-	if err := s.load(ctx); err != nil {
+	if err := Load(ctx, s.cfg, s.log, catalog, st, LoadOptions{KeepOld: true}); err != nil {
 		st.Close()
 		return nil, err
 	}

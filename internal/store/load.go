@@ -153,12 +153,52 @@ func swap(ctx context.Context, tx *sql.Tx, ep *schema.Endpoint, staging string, 
 	if _, err := tx.ExecContext(ctx, "ALTER TABLE "+quote(staging)+" RENAME TO "+quote(ep.Table)); err != nil {
 		return err
 	}
-	for _, ix := range indexes {
+	for i, ix := range indexes {
 		if _, err := tx.ExecContext(ctx, ix); err != nil {
+			if i == 0 && len(ep.PrimaryKey) > 0 {
+				if dup := firstDuplicate(ctx, tx, ep); dup != nil {
+					return dup
+				}
+			}
 			return fmt.Errorf("create index: %w", err)
 		}
 	}
 	return nil
+}
+
+// firstDuplicate names the duplicated primary key that appears first, with
+// the two data rows (1-based, in load order) that hold it.
+func firstDuplicate(ctx context.Context, tx *sql.Tx, ep *schema.Endpoint) error {
+	cols := make([]string, len(ep.PrimaryKey))
+	names := make([]string, len(ep.PrimaryKey))
+	for i, k := range ep.PrimaryKey {
+		cols[i] = quote(ep.Fields[k].Name)
+		names[i] = ep.Fields[k].Name
+	}
+	key := strings.Join(cols, ", ")
+	q := "SELECT min(rowid) AS first, " + key + " FROM " + quote(ep.Table) +
+		" GROUP BY " + key + " HAVING count(*) > 1 ORDER BY first LIMIT 1"
+	vals := make([]any, len(cols)+1)
+	ptrs := make([]any, len(vals))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := tx.QueryRowContext(ctx, q).Scan(ptrs...); err != nil {
+		return nil
+	}
+	var second int64
+	where := make([]string, len(cols))
+	for i, c := range cols {
+		where[i] = c + " IS ?"
+	}
+	err := tx.QueryRowContext(ctx, "SELECT rowid FROM "+quote(ep.Table)+" WHERE "+
+		strings.Join(where, " AND ")+" AND rowid > ? ORDER BY rowid LIMIT 1",
+		append(vals[1:], vals[0])...).Scan(&second)
+	if err != nil {
+		return nil
+	}
+	return fmt.Errorf("duplicate primary key %s = %v: data rows %d and %d",
+		strings.Join(names, ", "), fmt.Sprint(vals[1:]...), vals[0], second)
 }
 
 func (s *SQLite) resetStatements() {
@@ -244,7 +284,8 @@ func storable(f schema.Field, v any) (any, error) {
 		_, ok = v.(float64)
 	case typespb.Type_Boolean:
 		_, ok = v.(bool)
-	case typespb.Type_String, typespb.Type_Text, typespb.Type_Date:
+	case typespb.Type_String, typespb.Type_Text, typespb.Type_Date, typespb.Type_Decimal,
+		typespb.Type_Json:
 		_, ok = v.(string)
 	}
 	if !ok {
