@@ -143,11 +143,17 @@ func (exitReporter) Errorf(format string, args ...any) {
 
 func launch(t testing.TB, dir, configYAML string, env []string) *process {
 	t.Helper()
+	return launchBinary(t, gantryBinary(t), dir, configYAML, env)
+}
+
+// launchBinary runs bin with configYAML written into dir.
+func launchBinary(t testing.TB, bin, dir, configYAML string, env []string) *process {
+	t.Helper()
 	cfgPath := filepath.Join(dir, "gantry.yaml")
 	if err := os.WriteFile(cfgPath, []byte(configYAML), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(gantryBinary(t), "run", "--config", cfgPath)
+	cmd := exec.Command(bin, "run", "--config", cfgPath)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
