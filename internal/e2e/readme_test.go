@@ -75,16 +75,25 @@ const repoRootDir = "../.."
 // root, with `go run ./cmd/gantry` standing for the built binary, and checks
 // that each command succeeds and prints what the README shows.
 func runDocBlock(t *testing.T, block []docCommand, env ...string) {
+	runDocBlockIn(t, repoRootDir, true, block, env...)
+}
+
+// runDocBlockIn runs a block in dir; prebuilt replaces `go run ./cmd/gantry`
+// with the binary built for the tests.
+func runDocBlockIn(t *testing.T, dir string, prebuilt bool, block []docCommand, env ...string) {
 	var script strings.Builder
 	script.WriteString("set -u\nexec 2>&1\n")
 	for i, c := range block {
-		text := strings.ReplaceAll(c.text, "go run ./cmd/gantry", gantryBinary(t))
+		text := c.text
+		if prebuilt {
+			text = strings.ReplaceAll(text, "go run ./cmd/gantry", gantryBinary(t))
+		}
 		fmt.Fprintf(&script, "%s\necho \"@@doc %d $?\"\n", text, i)
 	}
 	script.WriteString("kill $(jobs -p) 2>/dev/null; wait\n")
 
 	cmd := exec.Command("bash", "-c", script.String())
-	cmd.Dir = repoRootDir
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Env = append(cmd.Env, "PATH="+filepath.Dir(grpcurlPath(t))+":"+os.Getenv("PATH"))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -93,7 +102,7 @@ func runDocBlock(t *testing.T, block []docCommand, env ...string) {
 	go func() {
 		select {
 		case <-done:
-		case <-time.After(4 * time.Minute):
+		case <-time.After(8 * time.Minute):
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		}
 	}()
@@ -181,4 +190,18 @@ func waitHealthy(t *testing.T, url string, logs *logBuffer) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("%s did not answer within 60s\n%s", url, logs)
+}
+
+// TestReadmeYourOwnData runs the "Your own data" walkthrough as printed, in
+// a copy of the repository, since it adds an endpoint and regenerates code.
+func TestReadmeYourOwnData(t *testing.T) {
+	if testing.Short() {
+		t.Skip("regenerates and rebuilds a copy of the repository")
+	}
+	openServer(t)
+	requireFreePorts(t, "8080", "50051")
+	repo := copyRepo(t)
+	for _, block := range readmeBlocks(t, "Your own data")[:1] {
+		runDocBlockIn(t, repo, false, block)
+	}
 }
