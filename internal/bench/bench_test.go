@@ -6,8 +6,8 @@ package bench
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -149,7 +149,6 @@ func h2cClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{Protocols: &p}}
 }
 
-
 // rawCall is one pre-encoded request; the client only moves bytes, as hey
 // does, so that client-side decoding does not weigh on the comparison.
 type rawCall struct {
@@ -241,7 +240,6 @@ func BenchmarkProtocols(b *testing.B) {
 		})
 	}
 }
-
 
 // BenchmarkAuth compares the same point query without security, with a
 // master token, and rejected for a bad or missing token, on REST and gRPC.
