@@ -72,23 +72,18 @@ func readmeBlocks(t *testing.T, sections ...string) [][]docCommand {
 const repoRootDir = "../.."
 
 // runDocBlock runs a README block in one bash process from the repository
-// root, with `go run ./cmd/gantry` standing for the built binary, and checks
+// root, and checks
 // that each command succeeds and prints what the README shows.
 func runDocBlock(t *testing.T, block []docCommand, env ...string) {
-	runDocBlockIn(t, repoRootDir, true, block, env...)
+	runDocBlockIn(t, repoRootDir, block, env...)
 }
 
-// runDocBlockIn runs a block in dir; prebuilt replaces `go run ./cmd/gantry`
-// with the binary built for the tests.
-func runDocBlockIn(t *testing.T, dir string, prebuilt bool, block []docCommand, env ...string) {
+// runDocBlockIn runs a block in dir, exactly as printed.
+func runDocBlockIn(t *testing.T, dir string, block []docCommand, env ...string) {
 	var script strings.Builder
 	script.WriteString("set -u\nexec 2>&1\n")
 	for i, c := range block {
-		text := c.text
-		if prebuilt {
-			text = strings.ReplaceAll(text, "go run ./cmd/gantry", gantryBinary(t))
-		}
-		fmt.Fprintf(&script, "%s\necho \"@@doc %d $?\"\n", text, i)
+		fmt.Fprintf(&script, "%s\necho \"@@doc %d $?\"\n", c.text, i)
 	}
 	script.WriteString("kill $(jobs -p) 2>/dev/null; wait\n")
 
@@ -106,8 +101,10 @@ func runDocBlockIn(t *testing.T, dir string, prebuilt bool, block []docCommand, 
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		}
 	}()
+	// A server a block leaves behind must not hold the output open.
+	cmd.WaitDelay = 5 * time.Second
 	out, _ := cmd.Output()
-	syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 
 	outputs := strings.Split(string(out), "@@doc ")
 	for i, c := range block {
@@ -202,6 +199,6 @@ func TestReadmeYourOwnData(t *testing.T) {
 	requireFreePorts(t, "8080", "50051")
 	repo := copyRepo(t)
 	for _, block := range readmeBlocks(t, "Your own data")[:1] {
-		runDocBlockIn(t, repo, false, block)
+		runDocBlockIn(t, repo, block)
 	}
 }
