@@ -27,6 +27,7 @@ type API struct {
 	catalog *Catalog
 	store   store.Reader
 	opts    Options
+	plans   plans
 }
 
 // New returns the services over catalog and st.

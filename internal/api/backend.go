@@ -33,12 +33,13 @@ func (b *backend) plan(ctx context.Context, text []byte) (*query.Query, *Grant, 
 	if err != nil {
 		return nil, nil, err
 	}
-	q, err := query.Parse(text, g.View, b.api.opts.Limits)
+	parsed, err := b.api.plans.parse(text, g.View, b.api.opts.Limits)
 	if err != nil {
 		return nil, nil, err
 	}
+	q := *parsed
 	q.Filter = query.And(g.Filter, q.Filter)
-	return q, g, nil
+	return &q, g, nil
 }
 
 func (b *backend) count(ctx context.Context, text []byte) (uint64, error) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"connectrpc.com/connect"
 
@@ -32,12 +33,21 @@ type Guard struct {
 	catalog   *Catalog
 	// guardReflection puts reflection behind the token check.
 	guardReflection bool
+
+	// scopes caches compiled restricted scopes by token id: a token's claims
+	// never change, so neither does its scope.
+	mu     sync.RWMutex
+	scopes map[string]*Scope
 }
+
+// maxCachedScopes bounds the scope cache; it is emptied when full.
+const maxCachedScopes = 10000
 
 // NewGuard returns the interceptor. A nil authority serves everything
 // openly.
 func NewGuard(authority *auth.Authority, catalog *Catalog, guardReflection bool) *Guard {
-	return &Guard{authority: authority, catalog: catalog, guardReflection: guardReflection}
+	return &Guard{authority: authority, catalog: catalog, guardReflection: guardReflection,
+		scopes: map[string]*Scope{}}
 }
 
 // Open reports whether procedure is served without a token: health checks,
@@ -130,11 +140,23 @@ func (g *Guard) scopeOf(c *auth.Claims) (*Scope, error) {
 	if c.Access.All {
 		return &Scope{master: true, claims: c}, nil
 	}
+	g.mu.RLock()
+	s, ok := g.scopes[c.ID]
+	g.mu.RUnlock()
+	if ok {
+		return s, nil
+	}
 	s, err := NewCustomScope(g.catalog, customGrants(c.Access))
 	if err != nil {
 		return nil, err
 	}
 	s.claims = c
+	g.mu.Lock()
+	if len(g.scopes) >= maxCachedScopes {
+		clear(g.scopes)
+	}
+	g.scopes[c.ID] = s
+	g.mu.Unlock()
 	return s, nil
 }
 

@@ -22,8 +22,13 @@ const metaDDL = `CREATE TABLE IF NOT EXISTS gantry_tables (
 	loaded_at TEXT NOT NULL
 )`
 
-// insertBatch is how many rows one INSERT statement carries.
-const insertBatch = 64
+// insertBatch is how many rows one INSERT statement carries; SQLite allows
+// 32,766 bound values per statement.
+const insertBatch = 256
+
+// loadCacheKiB is the page cache a load may use while it builds a table
+// and its indexes; the connection goes back to the default afterwards.
+const loadCacheKiB = 256 << 10
 
 // Loaded reports the fingerprint the endpoint's table was last loaded with,
 // or "" when it has never been loaded. The fingerprint covers the table's
@@ -57,7 +62,17 @@ func Fingerprint(ep *schema.Endpoint, source string) string {
 // progress, if not nil, is called after every batch with the rows so far.
 func (s *SQLite) Load(ctx context.Context, ep *schema.Endpoint, source string,
 	fill func(yield func(row []any) error) error, progress func(rows int)) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	// A load owns one connection, so that its larger page cache can be
+	// given back before the connection serves reads again.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("load %s: %w", ep.Table, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", loadCacheKiB)); err == nil {
+		defer conn.ExecContext(context.Background(), "PRAGMA cache_size = -2000")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("load %s: %w", ep.Table, err)
 	}
@@ -95,13 +110,14 @@ func (s *SQLite) Load(ctx context.Context, ep *schema.Endpoint, source string,
 func insertAll(ctx context.Context, tx *sql.Tx, ep *schema.Endpoint, table string,
 	fill func(yield func(row []any) error) error, progress func(int)) (int, error) {
 	cols := len(ep.Fields)
-	full, err := tx.PrepareContext(ctx, insertSQL(table, cols, insertBatch))
+	batch := max(1, min(insertBatch, 32000/cols))
+	full, err := tx.PrepareContext(ctx, insertSQL(table, cols, batch))
 	if err != nil {
 		return 0, err
 	}
 	defer full.Close()
 
-	args := make([]any, 0, cols*insertBatch)
+	args := make([]any, 0, cols*batch)
 	n := 0
 	flush := func(st *sql.Stmt) error {
 		if _, err := st.ExecContext(ctx, args...); err != nil {
