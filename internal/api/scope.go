@@ -38,12 +38,6 @@ func MasterScope() *Scope {
 	return &Scope{master: true}
 }
 
-// Claims returns the verified token behind the scope, or nil when security
-// is off.
-func (s *Scope) Claims() *auth.Claims {
-	return s.claims
-}
-
 // Master reports whether the scope reaches every endpoint without limits.
 func (s *Scope) Master() bool {
 	return s.master
