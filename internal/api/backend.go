@@ -82,14 +82,18 @@ func (b *backend) Query(ctx context.Context, text *string, next func() protorefl
 	return b.api.internal(ctx, err)
 }
 
+// errNoEvents answers event subscriptions, common and typed, once access
+// is checked.
+var errNoEvents = errors.New("event streams are not available: " +
+	"gantry serves loaded snapshots without live changes")
+
 // OnEvent implements endpoint.Backend. gantry serves loaded snapshots, so
 // there are no live changes to stream yet.
 func (b *backend) OnEvent(ctx context.Context, _ *typespb.EventFilter) error {
 	if _, err := grantFor(ctx, b.ep); err != nil {
 		return toConnect(err)
 	}
-	return connect.NewError(connect.CodeUnimplemented,
-		errors.New("event streams are not available: gantry serves loaded snapshots without live changes"))
+	return connect.NewError(connect.CodeUnimplemented, errNoEvents)
 }
 
 // REST implements endpoint.Backend.

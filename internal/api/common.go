@@ -72,8 +72,7 @@ func (c *Common) OnEvent(ctx context.Context, req *connect.Request[commonpb.OnEv
 			return toConnect(err)
 		}
 	}
-	return connect.NewError(connect.CodeUnimplemented,
-		errors.New("event streams are not available: gantry serves loaded snapshots without live changes"))
+	return connect.NewError(connect.CodeUnimplemented, errNoEvents)
 }
 
 // GetEndpoints lists the endpoints the caller may use.

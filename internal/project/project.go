@@ -175,10 +175,8 @@ func bindingOf(e *api.Entry, cols []source.Column) scaffold.Endpoint {
 }
 
 func sourceColumns(ctx context.Context, cfg config.Config, s config.Source) ([]source.Column, error) {
-	src, err := source.Open(source.Spec{
-		Format: s.Format, Path: s.Path, URL: s.URL, PasswordEnv: s.PasswordEnv,
-		Table: s.Table, Query: s.Query, Types: s.Types,
-	}, cfg.Dir)
+	// config.Source has source.Spec's fields, with YAML names.
+	src, err := source.Open(source.Spec(s), cfg.Dir)
 	if err != nil {
 		return nil, err
 	}

@@ -123,10 +123,8 @@ func originOf(ctx context.Context, cfg config.Config, ep *schema.Endpoint) (orig
 }
 
 func fileOrigin(ctx context.Context, cfg config.Config, ep *schema.Endpoint, spec config.Source) (origin, error) {
-	src, err := source.Open(source.Spec{
-		Format: spec.Format, Path: spec.Path, URL: spec.URL, PasswordEnv: spec.PasswordEnv,
-		Table: spec.Table, Query: spec.Query, Types: spec.Types,
-	}, cfg.Dir)
+	// config.Source has source.Spec's fields, with YAML names.
+	src, err := source.Open(source.Spec(spec), cfg.Dir)
 	if err != nil {
 		return origin{}, err
 	}
