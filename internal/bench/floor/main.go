@@ -59,5 +59,10 @@ func main() {
 		json.NewEncoder(w).Encode(out)
 	})
 	log.Printf("floor listening on %s", *addr)
-	log.Fatal(http.ListenAndServe(*addr, nil))
+	// Both HTTP/1.1 and prior-knowledge HTTP/2, as gantry's ports serve.
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Addr: *addr, Protocols: &protocols}
+	log.Fatal(srv.ListenAndServe())
 }
