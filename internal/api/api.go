@@ -24,10 +24,11 @@ type Options struct {
 
 // API holds what every service needs. It is safe for concurrent use.
 type API struct {
-	catalog *Catalog
-	store   store.Reader
-	opts    Options
-	plans   plans
+	catalog  *Catalog
+	store    store.Reader
+	opts     Options
+	plans    plans
+	backends map[string]*backend // by endpoint name
 }
 
 // New returns the services over catalog and st.
@@ -35,7 +36,11 @@ func New(catalog *Catalog, st store.Reader, opts Options) *API {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	return &API{catalog: catalog, store: st, opts: opts}
+	a := &API{catalog: catalog, store: st, opts: opts, backends: make(map[string]*backend)}
+	for _, e := range catalog.Entries() {
+		a.backends[e.Schema.Name] = &backend{api: a, ep: e.Schema, defs: fieldDefinitions(e.Schema, &Grant{})}
+	}
+	return a
 }
 
 // Catalog returns the served endpoints.

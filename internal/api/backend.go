@@ -18,12 +18,21 @@ import (
 // Backend returns the generic implementation of an endpoint's typed and REST
 // services.
 func (a *API) Backend(e *Entry) endpoint.Backend {
-	return &backend{api: a, ep: e.Schema}
+	return a.backends[e.Schema.Name]
 }
 
 type backend struct {
-	api *API
-	ep  *schema.Endpoint
+	api  *API
+	ep   *schema.Endpoint
+	defs []*typespb.FieldDefinition // every field's; shared, never modified
+}
+
+// definitions returns Dozer's definitions of the fields g shows.
+func (b *backend) definitions(g *Grant) []*typespb.FieldDefinition {
+	if g.Visible == nil {
+		return b.defs
+	}
+	return fieldDefinitions(b.ep, g)
 }
 
 // plan parses a JSON query as the caller may write it and ANDs in the
@@ -56,9 +65,10 @@ func (b *backend) records(ctx context.Context, text []byte) (*gantryv1.RecordsRe
 	if err != nil {
 		return nil, toConnect(err)
 	}
-	out := &gantryv1.RecordsResponse{Fields: fieldDefinitions(b.ep, g)}
+	out := &gantryv1.RecordsResponse{Fields: b.definitions(g)}
+	build := newRecordBuilder(b.ep, g)
 	err = b.api.store.Select(ctx, b.ep, q, func(id uint64, values []any) error {
-		out.Records = append(out.Records, dozerRecord(b.ep, g, id, values))
+		out.Records = append(out.Records, build.record(id, values))
 		return nil
 	})
 	return out, b.api.internal(ctx, err)
@@ -145,9 +155,10 @@ func (r restBackend) Get(ctx context.Context, req *connect.Request[gantryv1.GetR
 		return nil, toConnect(err)
 	}
 	q := &query.Query{Filter: query.And(g.Filter, query.Eq(ep.PrimaryKey[0], v)), Limit: 1, LimitSet: true}
-	out := &gantryv1.RecordResponse{Fields: fieldDefinitions(ep, g)}
+	out := &gantryv1.RecordResponse{Fields: r.b.definitions(g)}
+	build := newRecordBuilder(ep, g)
 	err = r.b.api.store.Select(ctx, ep, q, func(id uint64, values []any) error {
-		out.Record = dozerRecord(ep, g, id, values)
+		out.Record = build.record(id, values)
 		return nil
 	})
 	if err != nil {

@@ -21,11 +21,11 @@ func (a *API) Common() *Common {
 }
 
 func (c *Common) backend(name string) (*backend, error) {
-	e, ok := c.api.catalog.Lookup(name)
+	b, ok := c.api.backends[name]
 	if !ok {
 		return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("unknown endpoint %q", name))
 	}
-	return &backend{api: c.api, ep: e.Schema}, nil
+	return b, nil
 }
 
 // Count returns how many records of the endpoint match the query.
@@ -102,6 +102,6 @@ func (c *Common) GetFields(ctx context.Context, req *connect.Request[commonpb.Ge
 	}
 	return connect.NewResponse(&commonpb.GetFieldsResponse{
 		PrimaryIndex: primaryIndex(b.ep, g),
-		Fields:       fieldDefinitions(b.ep, g),
+		Fields:       b.definitions(g),
 	}), nil
 }

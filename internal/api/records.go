@@ -1,8 +1,6 @@
 package api
 
 import (
-	"time"
-
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -41,40 +39,104 @@ func primaryIndex(ep *schema.Endpoint, g *Grant) []int32 {
 	return out
 }
 
-// dozerRecord converts canonical values to Dozer's Record, keeping only the
-// visible fields.
-func dozerRecord(ep *schema.Endpoint, g *Grant, id uint64, values []any) *typespb.Record {
-	r := &typespb.Record{Id: id, Version: 1, Values: make([]*typespb.Value, 0, len(values))}
-	for i, v := range values {
+// recordBuilder converts canonical values to Dozer's Records. A response
+// holds a Value message, a oneof wrapper and often a Timestamp per field
+// of every row; the builder carves them out of a few shared slices rather
+// than allocating each on its own, which is most of the cost of building a
+// page of records.
+type recordBuilder struct {
+	ep    *schema.Endpoint
+	g     *Grant
+	shown int // visible fields per record
+
+	records    []typespb.Record
+	values     []typespb.Value
+	ptrs       []*typespb.Value
+	ints       []typespb.Value_IntValue
+	uints      []typespb.Value_UintValue
+	floats     []typespb.Value_FloatValue
+	bools      []typespb.Value_BoolValue
+	strings    []typespb.Value_StringValue
+	times      []typespb.Value_TimestampValue
+	timestamps []timestamppb.Timestamp
+}
+
+func newRecordBuilder(ep *schema.Endpoint, g *Grant) *recordBuilder {
+	b := &recordBuilder{ep: ep, g: g}
+	for i := range ep.Fields {
 		if g.visible(i) {
-			r.Values = append(r.Values, dozerValue(ep.Fields[i].Type, v))
+			b.shown++
+		}
+	}
+	return b
+}
+
+// arenaChunk is how many messages of one kind a builder allocates at once.
+const arenaChunk = 64
+
+// take returns the next element of *pool, refilling it when it runs out.
+func take[T any](pool *[]T) *T {
+	if len(*pool) == 0 {
+		*pool = make([]T, arenaChunk)
+	}
+	p := &(*pool)[0]
+	*pool = (*pool)[1:]
+	return p
+}
+
+// record converts one row, keeping only the visible fields.
+func (b *recordBuilder) record(id uint64, values []any) *typespb.Record {
+	n := b.shown
+	if len(b.ptrs) < n {
+		b.ptrs = make([]*typespb.Value, max(n, arenaChunk))
+	}
+	r := take(&b.records)
+	r.Id, r.Version = id, 1
+	r.Values, b.ptrs = b.ptrs[:0:n], b.ptrs[n:]
+	for i, v := range values {
+		if b.g.visible(i) {
+			r.Values = append(r.Values, b.value(b.ep.Fields[i].Type, v))
 		}
 	}
 	return r
 }
 
-// dozerValue follows Dozer's mapping: Text and Date travel as string_value,
-// and NULL is a Value with nothing set.
-func dozerValue(t typespb.Type, v any) *typespb.Value {
+// value follows Dozer's mapping: Text and Date travel as string_value, and
+// NULL is a Value with nothing set.
+func (b *recordBuilder) value(t typespb.Type, v any) *typespb.Value {
+	out := take(&b.values)
 	switch x := v.(type) {
 	case int64:
 		switch t {
 		case typespb.Type_UInt:
-			return &typespb.Value{Value: &typespb.Value_UintValue{UintValue: uint64(x)}}
+			w := take(&b.uints)
+			w.UintValue = uint64(x)
+			out.Value = w
 		case typespb.Type_Timestamp:
-			return &typespb.Value{Value: &typespb.Value_TimestampValue{
-				TimestampValue: timestamppb.New(time.Unix(0, x)),
-			}}
+			ts := take(&b.timestamps)
+			ts.Seconds, ts.Nanos = splitNanos(x)
+			w := take(&b.times)
+			w.TimestampValue = ts
+			out.Value = w
+		default:
+			w := take(&b.ints)
+			w.IntValue = x
+			out.Value = w
 		}
-		return &typespb.Value{Value: &typespb.Value_IntValue{IntValue: x}}
 	case float64:
-		return &typespb.Value{Value: &typespb.Value_FloatValue{FloatValue: x}}
+		w := take(&b.floats)
+		w.FloatValue = x
+		out.Value = w
 	case bool:
-		return &typespb.Value{Value: &typespb.Value_BoolValue{BoolValue: x}}
+		w := take(&b.bools)
+		w.BoolValue = x
+		out.Value = w
 	case string:
-		return &typespb.Value{Value: &typespb.Value_StringValue{StringValue: x}}
+		w := take(&b.strings)
+		w.StringValue = x
+		out.Value = w
 	}
-	return &typespb.Value{}
+	return out
 }
 
 // fillTyped sets the visible fields of a typed record message. NULLs and
@@ -89,8 +151,9 @@ func fillTyped(ep *schema.Endpoint, g *Grant, m protoreflect.Message, id uint64,
 			ns := v.(int64)
 			ts := m.Mutable(fd).Message()
 			fields := ts.Descriptor().Fields()
-			ts.Set(fields.ByNumber(1), protoreflect.ValueOfInt64(floorDiv(ns, 1e9)))
-			ts.Set(fields.ByNumber(2), protoreflect.ValueOfInt32(int32(ns-floorDiv(ns, 1e9)*1e9)))
+			sec, nanos := splitNanos(ns)
+			ts.Set(fields.ByNumber(1), protoreflect.ValueOfInt64(sec))
+			ts.Set(fields.ByNumber(2), protoreflect.ValueOfInt32(nanos))
 			continue
 		}
 		m.Set(fd, scalar(fd, v))
@@ -103,12 +166,14 @@ func fillTyped(ep *schema.Endpoint, g *Grant, m protoreflect.Message, id uint64,
 	}
 }
 
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b < 0 {
-		q--
+// splitNanos splits nanoseconds since the epoch into a Timestamp's seconds
+// and non-negative nanoseconds.
+func splitNanos(ns int64) (int64, int32) {
+	sec := ns / 1e9
+	if ns%1e9 < 0 {
+		sec--
 	}
-	return q
+	return sec, int32(ns - sec*1e9)
 }
 
 // scalar converts a canonical value to the proto kind of fd.

@@ -122,6 +122,7 @@ func (s *Server) build(ctx context.Context, authority *auth.Authority, extra []c
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(append([]connect.Interceptor{guard}, extra...)...),
 		connect.WithReadMaxBytes(4 << 20),
+		connect.WithCodec(api.Codec()),
 		// On a LAN, compressing small replies costs more than it saves.
 		connect.WithCompressMinBytes(64 << 10),
 	}

@@ -167,7 +167,7 @@ func canonical(t typespb.Type, v any) any {
 		if t == typespb.Type_Float {
 			return float64(x)
 		}
-		return x
+		return v // already boxed: returning x would allocate again
 	case []byte:
 		return string(x)
 	}
