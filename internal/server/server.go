@@ -254,7 +254,7 @@ func (s *Server) Serve(ctx context.Context) error {
 
 	errc := make(chan error, len(s.listeners))
 	for _, ln := range s.listeners {
-		go func() { errc <- srv.Serve(ln) }()
+		go func() { errc <- srv.Serve(bufferedListener{ln}) }()
 	}
 	select {
 	case err := <-errc:
