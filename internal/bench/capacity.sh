@@ -40,9 +40,14 @@ for _ in $(seq 1 120); do
   curl -sf http://127.0.0.1:18180/health >/dev/null && break
   sleep 0.5
 done
+# The floor twice: at Go's default GC target, and at the one gantry sets
+# (gcPercent in cmd/gantry), so that the GC setting can be told apart.
 taskset -c $server_cpu "$work/floor" -store "$work/home/store.db" -addr 127.0.0.1:19190 2>"$work/floor.log" &
 floor_pid=$!
 pids+=($floor_pid)
+GOGC=400 taskset -c $server_cpu "$work/floor" -store "$work/home/store.db" -addr 127.0.0.1:19191 2>"$work/floor400.log" &
+floor400_pid=$!
+pids+=($floor400_pid)
 sleep 1
 
 # The filtered query as a gRPC request: a 5-byte frame header, then the
@@ -81,6 +86,8 @@ for round in $(seq 1 "$ROUNDS"); do
     http://127.0.0.1:15151/dozer.common.CommonGrpcService/query
   run floor-h2c $floor_pid -c 4 -m 4 http://127.0.0.1:19190/
   run floor-h1 $floor_pid --h1 -c 16 http://127.0.0.1:19190/
+  run floor-h2c-gogc400 $floor400_pid -c 4 -m 4 http://127.0.0.1:19191/
+  run floor-h1-gogc400 $floor400_pid --h1 -c 16 http://127.0.0.1:19191/
 done | tee "$results" | sed 's/^/  /'
 
 median() { # name column
@@ -90,11 +97,11 @@ median() { # name column
 echo
 echo "| run | req/s (median) | server CPU µs per request (median) |"
 echo "|---|---|---|"
-for n in grpc floor-h2c floor-h1; do
+for n in grpc floor-h2c floor-h1 floor-h2c-gogc400 floor-h1-gogc400; do
   echo "| $n | $(median $n 2) | $(median $n 3) |"
 done
 echo
-for f in floor-h2c floor-h1; do
+for f in floor-h2c floor-h1 floor-h2c-gogc400 floor-h1-gogc400; do
   awk -v f="$f" -v a="$(median grpc 2)" -v b="$(median $f 2)" -v x="$(median grpc 3)" -v y="$(median $f 3)" \
     'BEGIN {printf "gRPC / %s: throughput %.2f, CPU per request %.2f\n", f, a / b, y / x}'
 done
