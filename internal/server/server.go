@@ -178,7 +178,7 @@ func (s *Server) build(ctx context.Context, authority *auth.Authority, extra []c
 		h = refuseGRPCWeb(h)
 	}
 	h = grpcweb.Handler(h, grpcweb.Options{AllowedOrigins: cfg.API.CORSOrigins})
-	return logRequests(s.log, h), nil
+	return reserveStacks(logRequests(s.log, h)), nil
 }
 
 // authority builds the token authority from api_security, or returns nil
