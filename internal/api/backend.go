@@ -66,7 +66,7 @@ func (b *backend) records(ctx context.Context, text []byte) (*gantryv1.RecordsRe
 		return nil, toConnect(err)
 	}
 	out := &gantryv1.RecordsResponse{Fields: b.definitions(g)}
-	build := newRecordBuilder(b.ep, g)
+	build := newRecordBuilder(b.ep, g, q.Limit)
 	err = b.api.store.Select(ctx, b.ep, q, func(id uint64, values []any) error {
 		out.Records = append(out.Records, build.record(id, values))
 		return nil
@@ -156,7 +156,7 @@ func (r restBackend) Get(ctx context.Context, req *connect.Request[gantryv1.GetR
 	}
 	q := &query.Query{Filter: query.And(g.Filter, query.Eq(ep.PrimaryKey[0], v)), Limit: 1, LimitSet: true}
 	out := &gantryv1.RecordResponse{Fields: r.b.definitions(g)}
-	build := newRecordBuilder(ep, g)
+	build := newRecordBuilder(ep, g, 1)
 	err = r.b.api.store.Select(ctx, ep, q, func(id uint64, values []any) error {
 		out.Record = build.record(id, values)
 		return nil

@@ -48,6 +48,7 @@ type recordBuilder struct {
 	ep    *schema.Endpoint
 	g     *Grant
 	shown int // visible fields per record
+	chunk int // records per allocation
 
 	records    []typespb.Record
 	values     []typespb.Value
@@ -61,8 +62,10 @@ type recordBuilder struct {
 	timestamps []timestamppb.Timestamp
 }
 
-func newRecordBuilder(ep *schema.Endpoint, g *Grant) *recordBuilder {
-	b := &recordBuilder{ep: ep, g: g}
+// newRecordBuilder returns a builder for about rows records: the page's
+// limit, which the result may not reach.
+func newRecordBuilder(ep *schema.Endpoint, g *Grant, rows int) *recordBuilder {
+	b := &recordBuilder{ep: ep, g: g, chunk: min(max(rows, 1), maxChunk)}
 	for i := range ep.Fields {
 		if g.visible(i) {
 			b.shown++
@@ -71,13 +74,14 @@ func newRecordBuilder(ep *schema.Endpoint, g *Grant) *recordBuilder {
 	return b
 }
 
-// arenaChunk is how many messages of one kind a builder allocates at once.
-const arenaChunk = 64
+// maxChunk caps the records a builder allocates for at once.
+const maxChunk = 64
 
-// take returns the next element of *pool, refilling it when it runs out.
-func take[T any](pool *[]T) *T {
+// take returns the next element of *pool, refilling it with n elements
+// when it runs out.
+func take[T any](pool *[]T, n int) *T {
 	if len(*pool) == 0 {
-		*pool = make([]T, arenaChunk)
+		*pool = make([]T, n)
 	}
 	p := &(*pool)[0]
 	*pool = (*pool)[1:]
@@ -88,9 +92,9 @@ func take[T any](pool *[]T) *T {
 func (b *recordBuilder) record(id uint64, values []any) *typespb.Record {
 	n := b.shown
 	if len(b.ptrs) < n {
-		b.ptrs = make([]*typespb.Value, max(n, arenaChunk))
+		b.ptrs = make([]*typespb.Value, n*b.chunk)
 	}
-	r := take(&b.records)
+	r := take(&b.records, b.chunk)
 	r.Id, r.Version = id, 1
 	r.Values, b.ptrs = b.ptrs[:0:n], b.ptrs[n:]
 	for i, v := range values {
@@ -104,35 +108,35 @@ func (b *recordBuilder) record(id uint64, values []any) *typespb.Record {
 // value follows Dozer's mapping: Text and Date travel as string_value, and
 // NULL is a Value with nothing set.
 func (b *recordBuilder) value(t typespb.Type, v any) *typespb.Value {
-	out := take(&b.values)
+	out := take(&b.values, b.chunk*b.shown)
 	switch x := v.(type) {
 	case int64:
 		switch t {
 		case typespb.Type_UInt:
-			w := take(&b.uints)
+			w := take(&b.uints, b.chunk)
 			w.UintValue = uint64(x)
 			out.Value = w
 		case typespb.Type_Timestamp:
-			ts := take(&b.timestamps)
+			ts := take(&b.timestamps, b.chunk)
 			ts.Seconds, ts.Nanos = splitNanos(x)
-			w := take(&b.times)
+			w := take(&b.times, b.chunk)
 			w.TimestampValue = ts
 			out.Value = w
 		default:
-			w := take(&b.ints)
+			w := take(&b.ints, b.chunk)
 			w.IntValue = x
 			out.Value = w
 		}
 	case float64:
-		w := take(&b.floats)
+		w := take(&b.floats, b.chunk)
 		w.FloatValue = x
 		out.Value = w
 	case bool:
-		w := take(&b.bools)
+		w := take(&b.bools, b.chunk)
 		w.BoolValue = x
 		out.Value = w
 	case string:
-		w := take(&b.strings)
+		w := take(&b.strings, b.chunk)
 		w.StringValue = x
 		out.Value = w
 	}

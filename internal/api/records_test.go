@@ -65,9 +65,10 @@ func TestRecordBuilder(t *testing.T) {
 	hidden := &Grant{Visible: []bool{true, false, true, true, false, true, true}}
 	for name, g := range map[string]*Grant{"all": {}, "restricted": hidden} {
 		t.Run(name, func(t *testing.T) {
-			// More rows than one arena chunk, so that refills are exercised.
-			rows := mixedRows(3*arenaChunk + 5)
-			b := newRecordBuilder(mixed, g)
+			// More rows than the hint and than one chunk, so that refills
+			// are exercised.
+			rows := mixedRows(3*maxChunk + 5)
+			b := newRecordBuilder(mixed, g, 20)
 			got := make([]*typespb.Record, len(rows))
 			for i, row := range rows {
 				got[i] = b.record(uint64(i), row)
@@ -91,7 +92,7 @@ func TestRecordBuilder(t *testing.T) {
 // same bytes as the reflection-based proto.Marshal for the messages gantry
 // answers with, and that messages without them still encode.
 func TestCodecMatchesProto(t *testing.T) {
-	b := newRecordBuilder(mixed, &Grant{})
+	b := newRecordBuilder(mixed, &Grant{}, 50)
 	page := &commonpb.QueryResponse{Fields: fieldDefinitions(mixed, &Grant{})}
 	for i, row := range mixedRows(40) {
 		page.Records = append(page.Records, b.record(uint64(i), row))
