@@ -5,7 +5,8 @@
 # nghttp2-client) pinned to the other core, so that the client's work is not
 # charged to either server. The same client drives every run: gRPC over
 # HTTP/2 to gantry, and GET to the floor over HTTP/2 (h2c) and HTTP/1.1.
-# Runs alternate, ROUNDS times each; the figures are medians.
+# Runs alternate, ROUNDS times each; the figures are medians, and the
+# ratios medians of each round's ratio.
 #   DUR=5 ROUNDS=7 internal/bench/capacity.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -90,18 +91,20 @@ for round in $(seq 1 "$ROUNDS"); do
   run floor-h1-gogc400 $floor400_pid --h1 -c 16 http://127.0.0.1:19191/
 done | tee "$results" | sed 's/^/  /'
 
-median() { # name column
-  awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$results" | sort -n |
-    awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+median() { # reads numbers, prints their median
+  sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
 }
+field() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$results"; }
 echo
 echo "| run | req/s (median) | server CPU µs per request (median) |"
 echo "|---|---|---|"
 for n in grpc floor-h2c floor-h1 floor-h2c-gogc400 floor-h1-gogc400; do
-  echo "| $n | $(median $n 2) | $(median $n 3) |"
+  echo "| $n | $(field $n 2 | median) | $(field $n 3 | median) |"
 done
 echo
+# Each round's runs follow one another within seconds, so the ratio within a
+# round is steadier than a ratio of medians on a shared machine.
 for f in floor-h2c floor-h1 floor-h2c-gogc400 floor-h1-gogc400; do
-  awk -v f="$f" -v a="$(median grpc 2)" -v b="$(median $f 2)" -v x="$(median grpc 3)" -v y="$(median $f 3)" \
-    'BEGIN {printf "gRPC / %s: throughput %.2f, CPU per request %.2f\n", f, a / b, y / x}'
+  m=$(paste <(field grpc 2) <(field "$f" 2) | awk '{printf "%.3f\n", $1 / $2}' | median)
+  printf 'gRPC / %s throughput, median of %d rounds: %.2f\n' "$f" "$ROUNDS" "$m"
 done
