@@ -13,18 +13,21 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		attrs := []any{
-			"method", r.Method,
-			"path", r.URL.Path,
-			"protocol", protocol(r),
-			"status", sw.code(),
-			"duration", time.Since(start).String(),
-			"remote", r.RemoteAddr,
+		// LogAttrs takes typed attributes without boxing each in an any.
+		attrs := [7]slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.String("protocol", protocol(r)),
+			slog.Int("status", sw.code()),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote", r.RemoteAddr),
 		}
+		n := 6
 		if gs := grpcStatus(w.Header()); gs != "" {
-			attrs = append(attrs, "grpc_status", gs)
+			attrs[n] = slog.String("grpc_status", gs)
+			n++
 		}
-		log.Info("request", attrs...)
+		log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs[:n]...)
 	})
 }
 
