@@ -11,48 +11,14 @@ CONC=${CONC:-16}
 ROUNDS=${ROUNDS:-3}
 export PATH="$(go env GOPATH)/bin:$PATH"
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-go build -o "$work/gantry" ./cmd/gantry
-go build -o "$work/floor" ./internal/bench/floor
-secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
-
-config() { # name rest-port grpc-port [security]
-  cat >"$work/$1.yaml" <<YAML
-app_name: bench-$1
-home_dir: $work/home
-api:
-  rest: {host: 127.0.0.1, port: $2}
-  grpc: {host: 127.0.0.1, port: $3}
-$4
-YAML
-}
-config open 18080 15051 ""
-config secured 28080 25051 "  api_security: !Jwt $secret"
-
-wait_ready() {
-  for _ in $(seq 1 120); do
-    curl -sf "http://127.0.0.1:$1/health" >/dev/null && return 0
-    sleep 0.5
-  done
-  echo "server on $1 did not start" >&2
-  exit 1
-}
-"$work/gantry" run --config "$work/open.yaml" 2>"$work/open.log" &
-pids+=($!)
+. internal/bench/servers.sh
+config open 18080 15051
+config secured 28080 25051 secured
+start open
 wait_ready 18080
-"$work/gantry" run --config "$work/secured.yaml" 2>"$work/secured.log" &
-pids+=($!)
+start secured
 wait_ready 28080
-"$work/floor" -store "$work/home/store.db" -addr 127.0.0.1:19090 2>"$work/floor.log" &
-pids+=($!)
+start_floor 127.0.0.1:19090
 sleep 1
 master=$("$work/gantry" api generate-token --config "$work/secured.yaml")
 
