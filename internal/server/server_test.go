@@ -44,33 +44,41 @@ func (c *counter) WrapStreamingHandler(next connect.StreamingHandlerFunc) connec
 // handlers in-process through the interceptor chain: a counting interceptor
 // sees each REST call once, under the route's procedure, with the REST
 // client's address as the peer.
-func TestRESTPassesTheInterceptors(t *testing.T) {
+// startServer runs gantry on the sample data on two free loopback ports
+// until the test ends, with extra interceptors.
+func startServer(t *testing.T, extra ...connect.Interceptor) *Server {
+	t.Helper()
 	cfg := config.Default()
 	cfg.HomeDir = t.TempDir()
 	cfg.API.REST = config.Listener{Host: "127.0.0.1", Port: 0, Enabled: true}
 	cfg.API.GRPC = config.Listener{Host: "127.0.0.1", Port: 0, Enabled: true}
-	c := &counter{calls: map[string]int{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := New(ctx, Options{
 		Config:       cfg,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Interceptors: []connect.Interceptor{c},
+		Interceptors: extra,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
 	if err := srv.Listen(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Error(err)
 		}
-	}()
+		srv.Close()
+	})
+	return srv
+}
+
+func TestRESTPassesTheInterceptors(t *testing.T) {
+	c := &counter{calls: map[string]int{}}
+	srv := startServer(t, c)
 
 	base := "http://" + srv.Addrs()[0]
 	requests := []struct{ method, path, procedure string }{
