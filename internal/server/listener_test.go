@@ -2,14 +2,24 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"connectrpc.com/connect"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/proto"
+
+	commonpb "github.com/gantry-dev/gantry/gen/dozer/common"
+	"github.com/gantry-dev/gantry/gen/dozer/common/commonconnect"
 )
 
 // tcpPair returns both ends of a loopback TCP connection, the server's end
@@ -45,6 +55,7 @@ func readFirst(c *bufferedConn) <-chan error {
 }
 
 func TestPrefaceDetection(t *testing.T) {
+	t.Parallel()
 	preface := string(http2Preface)
 	for _, tc := range []struct {
 		name   string
@@ -52,9 +63,17 @@ func TestPrefaceDetection(t *testing.T) {
 		close  bool     // the client closes after writing
 		http2  bool
 	}{
-		{name: "http2 preface and settings", chunks: []string{preface + "\x00\x00\x00\x04\x00\x00\x00\x00\x00"}, http2: true},
+		{
+			name:   "http2 preface and settings",
+			chunks: []string{preface + "\x00\x00\x00\x04\x00\x00\x00\x00\x00"},
+			http2:  true,
+		},
 		{name: "http2 preface alone", chunks: []string{preface}, http2: true},
-		{name: "http2 preface in pieces", chunks: []string{"PRI * HT", "TP/2.0\r\n\r\nS", "M\r\n\r\n"}, http2: true},
+		{
+			name:   "http2 preface in pieces",
+			chunks: []string{"PRI * HT", "TP/2.0\r\n\r\nS", "M\r\n\r\n"},
+			http2:  true,
+		},
 		{name: "short http/1.0 request", chunks: []string{"GET / HTTP/1.0\r\n\r\n"}},
 		{name: "http/1.1 post", chunks: []string{"POST /trips/query HTTP/1.1\r\nHost: x\r\n\r\n"}},
 		{name: "one byte", chunks: []string{"G"}},
@@ -64,6 +83,7 @@ func TestPrefaceDetection(t *testing.T) {
 		{name: "binary noise", chunks: []string{"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			server, client := tcpPair(t)
 			done := readFirst(server)
 			for _, chunk := range tc.chunks {
@@ -129,6 +149,7 @@ func h2Conn(t testing.TB) (*bufferedConn, net.Conn) {
 // at once; the peer must see every record whole, and each writer's records
 // in the order written.
 func TestCombinerKeepsWritesWholeAndInOrder(t *testing.T) {
+	t.Parallel()
 	server, client := h2Conn(t)
 	const writers, records = 8, 2000
 	var wg sync.WaitGroup
@@ -160,7 +181,9 @@ func TestCombinerKeepsWritesWholeAndInOrder(t *testing.T) {
 		if _, err := io.ReadFull(client, head); err != nil {
 			t.Fatal(err)
 		}
-		w, i, n := binary.BigEndian.Uint32(head), int(binary.BigEndian.Uint32(head[4:])), binary.BigEndian.Uint32(head[8:])
+		w := binary.BigEndian.Uint32(head)
+		i := int(binary.BigEndian.Uint32(head[4:]))
+		n := binary.BigEndian.Uint32(head[8:])
 		if w >= writers || i != next[w] {
 			t.Fatalf("record %d of writer %d arrived, want record %d", i, w, next[w])
 		}
@@ -180,6 +203,7 @@ func TestCombinerKeepsWritesWholeAndInOrder(t *testing.T) {
 // the peer stops reading, rather than growing the buffer without bound, and
 // that everything arrives once it reads again.
 func TestCombinerHoldsBackWhenThePeerStopsReading(t *testing.T) {
+	t.Parallel()
 	server, client := h2Conn(t)
 	const total = 32 << 20 // far more than socket buffers and the limit
 	chunk := bytes.Repeat([]byte("x"), 16<<10)
@@ -222,6 +246,7 @@ func TestCombinerHoldsBackWhenThePeerStopsReading(t *testing.T) {
 // TestCombinerReportsAFailedSend checks that writes fail, rather than
 // vanish, once the peer has gone.
 func TestCombinerReportsAFailedSend(t *testing.T) {
+	t.Parallel()
 	server, client := h2Conn(t)
 	client.(*net.TCPConn).SetLinger(0) // reset, so sends fail at once
 	client.Close()
@@ -252,6 +277,7 @@ func isConnError(err error) bool {
 // TestCloseSendsWhatWasTaken checks that closing right after a write still
 // delivers it.
 func TestCloseSendsWhatWasTaken(t *testing.T) {
+	t.Parallel()
 	server, client := h2Conn(t)
 	want := bytes.Repeat([]byte("frame "), 50000)
 	if _, err := server.Write(want); err != nil {
@@ -273,6 +299,7 @@ func TestCloseSendsWhatWasTaken(t *testing.T) {
 // TestHTTP1WritesGoStraight checks that HTTP/1.1 connections do not use the
 // combiner.
 func TestHTTP1WritesGoStraight(t *testing.T) {
+	t.Parallel()
 	server, client := tcpPair(t)
 	fmt.Fprint(client, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 	if _, err := server.Read(make([]byte, 64)); err != nil {
@@ -287,4 +314,62 @@ func TestHTTP1WritesGoStraight(t *testing.T) {
 	if server.w.sending || len(server.w.pending) > 0 {
 		t.Fatal("an HTTP/1.1 write went through the combiner")
 	}
+}
+
+// TestConcurrentCallsOnOneHTTP2Connection sends many gRPC calls at once over
+// one HTTP/2 connection, whose replies share the write combiner, with pages
+// from one record to replies of many frames, and checks each against the
+// same query answered over HTTP/1.1, which writes directly.
+func TestConcurrentCallsOnOneHTTP2Connection(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	addr := srv.Addrs()[1]
+
+	// The reference answers, over HTTP/1.1 with Connect's binary protocol.
+	h1 := commonconnect.NewCommonGrpcServiceClient(http.DefaultClient, "http://"+addr)
+	limits := []int{1, 7, 50, 333, 1000}
+	want := map[int]*commonpb.QueryResponse{}
+	for _, limit := range limits {
+		res, err := h1.Query(context.Background(), connectRequest(limit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Msg.Records) != limit {
+			t.Fatalf("limit %d: %d records", limit, len(res.Msg.Records))
+		}
+		want[limit] = res.Msg
+	}
+
+	cc, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	client := commonpb.NewCommonGrpcServiceClient(cc)
+	var wg sync.WaitGroup
+	const callers, calls = 16, 40
+	for c := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range calls {
+				limit := limits[(c+i)%len(limits)]
+				got, err := client.Query(context.Background(), connectRequest(limit).Msg)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !proto.Equal(got, want[limit]) {
+					t.Errorf("caller %d call %d: the %d-record page differs from HTTP/1.1's", c, i, limit)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func connectRequest(limit int) *connect.Request[commonpb.QueryRequest] {
+	q := fmt.Sprintf(`{"$filter":{"passenger_count":{"$gte":1}},"$limit":%d}`, limit)
+	return connect.NewRequest(&commonpb.QueryRequest{Endpoint: "trips_cache", Query: &q})
 }
