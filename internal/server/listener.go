@@ -33,7 +33,7 @@ func (l bufferedListener) Accept() (net.Conn, error) {
 }
 
 func newBufferedConn(c net.Conn) *bufferedConn {
-	b := &bufferedConn{Conn: c, r: bufio.NewReaderSize(c, 16<<10)}
+	b := &bufferedConn{Conn: c, r: bufio.NewReaderSize(c, readBuffer)}
 	b.w.conn = c
 	b.w.done = sync.NewCond(&b.w.mu)
 	return b
@@ -108,12 +108,15 @@ func (c *bufferedConn) Close() error {
 const closeFlushTimeout = time.Second
 
 const (
+	// readBuffer holds many small frames; reads of larger payloads bypass it.
+	readBuffer = 4 << 10
 	// combinerLimit bounds the bytes taken but not yet sent; beyond it,
 	// writers wait, so a peer that stops reading still holds back the
 	// server.
 	combinerLimit = 256 << 10
-	// spareLimit is the largest buffer kept between sends.
-	spareLimit = 64 << 10
+	// spareLimit is the largest buffer kept between sends, so that an idle
+	// connection holds little memory.
+	spareLimit = 16 << 10
 )
 
 // combiner collects writes and sends them from one goroutine at a time, in
