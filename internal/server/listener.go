@@ -17,11 +17,13 @@ import (
 // straight from the socket, two system calls per frame; through the buffer
 // one call takes in every frame that has arrived.
 //
-// It also writes each frame of a reply with its own system call: a unary
-// gRPC reply is a HEADERS, a DATA and a trailing HEADERS frame, each
+// That server also writes each frame of a reply with its own system call:
+// a unary gRPC reply is a HEADERS, a DATA and a trailing HEADERS frame, each
 // flushed alone because the handler waits for one before it sends the
 // next. The combiner takes a flush at once and sends it from a separate
-// goroutine, so that the frames that follow join it in one call.
+// goroutine, so that the frames that follow join it in one call. Writes
+// therefore succeed before they reach the socket; a failed send is
+// reported by the writes after it, as a broken connection is.
 type bufferedListener struct{ net.Listener }
 
 func (l bufferedListener) Accept() (net.Conn, error) {
