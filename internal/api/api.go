@@ -38,7 +38,7 @@ func New(catalog *Catalog, st store.Reader, opts Options) *API {
 	}
 	a := &API{catalog: catalog, store: st, opts: opts, backends: make(map[string]*backend)}
 	for _, e := range catalog.Entries() {
-		a.backends[e.Schema.Name] = &backend{api: a, ep: e.Schema, defs: fieldDefinitions(e.Schema, &Grant{})}
+		a.backends[e.Schema.Name] = a.newBackend(e.Schema)
 	}
 	return a
 }

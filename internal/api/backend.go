@@ -18,7 +18,14 @@ import (
 // Backend returns the generic implementation of an endpoint's typed and REST
 // services.
 func (a *API) Backend(e *Entry) endpoint.Backend {
-	return a.backends[e.Schema.Name]
+	if b, ok := a.backends[e.Schema.Name]; ok {
+		return b
+	}
+	return a.newBackend(e.Schema) // an entry from outside the catalog
+}
+
+func (a *API) newBackend(ep *schema.Endpoint) *backend {
+	return &backend{api: a, ep: ep, defs: fieldDefinitions(ep, &Grant{})}
 }
 
 type backend struct {
