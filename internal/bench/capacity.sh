@@ -7,8 +7,10 @@
 #   grpc                 the filtered query over gRPC to gantry
 #   floor-h2c, floor-h1  the floor over HTTP/2 and HTTP/1.1
 #   floor-*-gogc400      the same against a floor at gantry's GC target
-#   point-open           the point query over gRPC, security off
-#   point-token          the same to a secured gantry, with a master token
+#   grpc-point-open      the point query over gRPC, security off
+#   grpc-point-token     the same to a secured gantry, with a master token
+#   rest-point-open      the point query over REST (HTTP/1.1), security off
+#   rest-point-token     the same to the secured gantry, with the token
 # Runs alternate, ROUNDS times each. The table gives medians; each ratio is
 # the median of the ratios within each round, whose runs follow one another
 # within seconds.
@@ -50,8 +52,11 @@ grpc_request() {
 }
 grpc_request "$work/filtered.grpc" '{"$filter":{"pickup_location_id":132,"fare_amount":{"$gt":30}},"$limit":20}'
 grpc_request "$work/point.grpc" '{"$filter":{"trip_id":4242}}'
+printf '%s' '{"$filter":{"trip_id":4242}}' >"$work/point.json"
 grpc=(-c 4 -m 4 -H 'content-type: application/grpc' -H 'te: trailers')
+rest=(--h1 -c 16 -H 'content-type: application/json' -d "$work/point.json")
 query_path=/dozer.common.CommonGrpcService/query
+bearer="authorization: Bearer $master"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tick_us=$((1000000 / $(getconf CLK_TCK)))
@@ -80,9 +85,11 @@ for round in $(seq 1 "$ROUNDS"); do
   run floor-h1 $floor_pid --h1 -c 16 http://127.0.0.1:19190/
   run floor-h2c-gogc400 $floor400_pid -c 4 -m 4 http://127.0.0.1:19191/
   run floor-h1-gogc400 $floor400_pid --h1 -c 16 http://127.0.0.1:19191/
-  run point-open $open_pid "${grpc[@]}" -d "$work/point.grpc" http://127.0.0.1:15151$query_path
-  run point-token $secured_pid "${grpc[@]}" -H "authorization: Bearer $master" \
-    -d "$work/point.grpc" http://127.0.0.1:15152$query_path
+  run grpc-point-open $open_pid "${grpc[@]}" -d "$work/point.grpc" http://127.0.0.1:15151$query_path
+  run grpc-point-token $secured_pid "${grpc[@]}" -H "$bearer" -d "$work/point.grpc" \
+    http://127.0.0.1:15152$query_path
+  run rest-point-open $open_pid "${rest[@]}" http://127.0.0.1:18180/trips/query
+  run rest-point-token $secured_pid "${rest[@]}" -H "$bearer" http://127.0.0.1:18181/trips/query
 done | tee "$results" | sed 's/^/  /'
 
 median() { # reads numbers, prints their median
@@ -95,7 +102,8 @@ ratio() { # A B: median over rounds of A's req/s over B's
 echo
 echo "| run | req/s (median) | server CPU µs per request (median) |"
 echo "|---|---|---|"
-for n in grpc floor-h2c floor-h1 floor-h2c-gogc400 floor-h1-gogc400 point-open point-token; do
+for n in grpc floor-h2c floor-h1 floor-h2c-gogc400 floor-h1-gogc400 \
+  grpc-point-open grpc-point-token rest-point-open rest-point-token; do
   echo "| $n | $(field $n 2 | median) | $(field $n 3 | median) |"
 done
 echo
@@ -104,4 +112,6 @@ echo "|---|---|---|"
 for f in floor-h2c floor-h1 floor-h2c-gogc400 floor-h1-gogc400; do
   printf '| grpc / %s | %.2f | >= 0.80 |\n' "$f" "$(ratio grpc "$f")"
 done
-printf '| point-token / point-open | %.2f | >= 0.95 |\n' "$(ratio point-token point-open)"
+for p in grpc rest; do
+  printf '| %s-point-token / %s-point-open | %.2f | >= 0.95 |\n' $p $p "$(ratio $p-point-token $p-point-open)"
+done
