@@ -6,9 +6,7 @@ package bench
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/binary"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -26,6 +24,7 @@ import (
 
 	commonpb "github.com/gantry-dev/gantry/gen/dozer/common"
 	"github.com/gantry-dev/gantry/internal/auth"
+	"github.com/gantry-dev/gantry/internal/bench/floor"
 	"github.com/gantry-dev/gantry/internal/config"
 	"github.com/gantry-dev/gantry/internal/server"
 )
@@ -34,11 +33,6 @@ import (
 const (
 	pointQuery    = `{"$filter":{"trip_id":4242}}`
 	filteredQuery = `{"$filter":{"pickup_location_id":132,"fare_amount":{"$gt":30}},"$limit":20}`
-	// floorSQL is what gantry runs for filteredQuery, written by hand.
-	floorSQL = `SELECT rowid, "trip_id", "pickup_at", "dropoff_at", "pickup_location_id",
-		"dropoff_location_id", "passenger_count", "trip_distance", "fare_amount", "tip_amount",
-		"payment_type" FROM "trips_cache" WHERE "pickup_location_id" = ? AND "fare_amount" > ?
-		ORDER BY rowid LIMIT ?`
 )
 
 var secret = []byte("bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
@@ -96,38 +90,13 @@ func start(b *testing.B) *fixture {
 	return f
 }
 
-// floorServer is the smallest useful handler: it runs the query's SQL on
-// the same store and writes the rows as JSON, with no parsing, no auth and
-// no protocol framing. gantry's query path is measured against it.
+// floorServer serves the floor handler on the same store, over HTTP/1.1
+// and h2c. gantry's query path is measured against it.
 func floorServer(b *testing.B, path string) string {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=journal_mode(WAL)")
+	h, _, err := floor.Open(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	db.SetMaxOpenConns(8)
-	stmt, err := db.Prepare(floorSQL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rows, err := stmt.QueryContext(r.Context(), 132, 30.0, 20)
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
-		defer rows.Close()
-		var out [][]any
-		for rows.Next() {
-			vals := make([]any, 11)
-			ptrs := make([]any, 11)
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			out = append(out, vals)
-		}
-		json.NewEncoder(w).Encode(out)
-	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

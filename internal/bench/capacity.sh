@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Server capacity behind the gRPC targets in docs/benchmarks.md. gantry and
-# the floor handler (internal/bench/floor) run as separate processes pinned
+# the floor handler (internal/bench/cmd/floor) run as separate processes pinned
 # to one core; h2load (apt-get install nghttp2-client), pinned to the other
 # core, loads them, so that the client's own work is not charged to either
 # server, and the same client drives every run:

@@ -69,7 +69,6 @@ echo
 echo "| ratio | value | target |"
 echo "|---|---|---|"
 echo "| REST / Connect JSON, filtered query | $(ratio rest_filtered connect_json_filtered) | >= 0.75 |"
-echo "| gRPC (ghz) / floor (hey), filtered query; the target uses capacity.sh | $(ratio grpc_filtered floor_filtered) | |"
 echo "| gRPC with token / open, point query | $(ratio grpc_point_token grpc_point_open) | >= 0.95 |"
 echo "| REST with token / open, point query | $(ratio rest_point_token rest_point_open) | >= 0.95 |"
 echo "| REST bad-token rejections / served point queries | $(ratio rest_bad_token rest_point_token) | > 1 |"

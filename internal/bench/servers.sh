@@ -12,7 +12,7 @@ cleanup() {
 trap cleanup EXIT
 
 go build -o "$work/gantry" ./cmd/gantry
-go build -o "$work/floor" ./internal/bench/floor
+go build -o "$work/floor" ./internal/bench/cmd/floor
 secret=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 
 # config NAME REST-PORT GRPC-PORT [secured]: writes $work/NAME.yaml; every
